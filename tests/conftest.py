@@ -1,0 +1,109 @@
+"""Fixtures: an app on a fresh SQLite file built by the migrations, its clients, and logins."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from tracker.app import create_app
+from tracker.extensions import db
+from tracker.operations.users import create_user
+
+
+def make_app(tmp_path, database_url: str | None = None, **extra):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
+        **extra,
+    })
+    with app.app_context():
+        upgrade()
+    return app
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = make_app(tmp_path)
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def csrf_token(html: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
+        r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+class AuthActions:
+    """Log in and out through the real forms, CSRF token included."""
+
+    def __init__(self, app, client):
+        self.app = app
+        self.client = client
+
+    def create(self, username="alice", password="correct horse", role="supervisor", unit=None):
+        with self.app.app_context():
+            create_user(username, password, role, unit)
+            db.session.commit()
+
+    def login(self, username="alice", password="correct horse", follow=False):
+        page = self.client.get("/auth/login")
+        return self.client.post("/auth/login", data={
+            "username": username, "password": password, "csrf_token": csrf_token(page.text),
+        }, follow_redirects=follow)
+
+    def logout(self):
+        page = self.client.get("/")
+        return self.client.post("/auth/logout", data={"csrf_token": csrf_token(page.text)})
+
+
+@pytest.fixture
+def auth(app, client):
+    return AuthActions(app, client)
+
+
+@pytest.fixture
+def pg_url():
+    """PostgreSQL for the tests that need it: ./scripts/test starts a throw-away server."""
+    url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+    if not url:
+        if os.environ.get("TRACKER_SKIP_POSTGRES") == "1":
+            pytest.skip("TRACKER_SKIP_POSTGRES=1: PostgreSQL tests skipped on request")
+        pytest.fail("TRACKER_TEST_POSTGRES_URL is not set; run the suite with ./scripts/test, "
+                    "which starts PostgreSQL (or set TRACKER_SKIP_POSTGRES=1 to skip these tests)")
+    return url
+
+
+@pytest.fixture
+def pg_app(tmp_path, pg_url):
+    """The app on a fresh PostgreSQL database (migrated), dropped afterwards."""
+    name = f"tracker_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    app = make_app(tmp_path, make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()

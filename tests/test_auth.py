@@ -1,0 +1,84 @@
+import pytest
+from sqlalchemy import select
+
+from tests.conftest import csrf_token
+from tracker.extensions import db
+from tracker.models import User
+
+
+def test_login_page_is_chinese(client):
+    response = client.get("/auth/login")
+    assert response.status_code == 200
+    assert '<html lang="zh-CN">' in response.text
+    assert "用户名" in response.text and "密码" in response.text and 'name="csrf_token"' in response.text
+
+
+def test_home_requires_login(client):
+    response = client.get("/")
+    assert response.status_code == 302 and "/auth/login" in response.headers["Location"]
+
+
+def test_login_and_logout(app, client, auth):
+    auth.create()
+    response = auth.login()
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    home = client.get("/")
+    assert "您好，alice" in home.text and "督查人员" in home.text
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "alice")).last_login_at is not None
+    auth.logout()
+    assert client.get("/").status_code == 302
+
+
+@pytest.mark.parametrize("username,password", [("alice", "wrong"), ("nobody", "correct horse")])
+def test_wrong_credentials_same_message(auth, username, password):
+    auth.create()
+    response = auth.login(username, password)
+    assert response.status_code == 200
+    assert "用户名或密码错误" in response.text
+
+
+def test_disabled_account_refused(app, auth):
+    auth.create()
+    with app.app_context():
+        db.session.scalar(select(User)).active = False
+        db.session.commit()
+    assert "用户名或密码错误" in auth.login().text
+
+
+def test_login_without_csrf_token_is_refused(client, auth):
+    auth.create()
+    response = client.post("/auth/login", data={"username": "alice", "password": "correct horse"})
+    assert response.status_code == 400
+    assert "表单已过期" in response.text
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "javascript:alert(1)"])
+def test_next_cannot_leave_the_site(client, auth, target):
+    auth.create()
+    page = client.get(f"/auth/login?next={target}")
+    response = client.post(f"/auth/login?next={target}", data={
+        "username": "alice", "password": "correct horse", "csrf_token": csrf_token(page.text)})
+    assert response.headers["Location"] == "/"
+
+
+def test_next_within_site_is_followed(client, auth):
+    auth.create()
+    page = client.get("/auth/login?next=/somewhere")
+    response = client.post("/auth/login?next=/somewhere", data={
+        "username": "alice", "password": "correct horse", "csrf_token": csrf_token(page.text)})
+    assert response.headers["Location"] == "/somewhere"
+
+
+def test_logout_needs_post(client, auth):
+    auth.create()
+    auth.login()
+    assert client.get("/auth/logout").status_code == 405
+    assert client.get("/").status_code == 200
+
+
+def test_username_is_escaped(app, client, auth):
+    auth.create(username="<script>x</script>")
+    auth.login("<script>x</script>")
+    page = client.get("/")
+    assert "<script>x</script>" not in page.text and "&lt;script&gt;x&lt;/script&gt;" in page.text

@@ -1,0 +1,76 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from tracker import commands
+from tracker.config import Config
+from tracker.extensions import csrf, db, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app; `config` (tests) is applied over the defaults and environment."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+    app.config.update(Config(app.instance_path).as_dict())
+    if config:
+        app.config.update(config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    register_errorhandlers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录。"
+    login_manager.login_message_category = "warning"
+
+    from tracker.models import User
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        return db.session.get(User, int(user_id))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    """SQLite leaves foreign keys unenforced unless asked on every connection."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from tracker.auth.routes import bp as auth_bp
+    from tracker.main.routes import bp as main_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+
+
+def register_commands(app: Flask) -> None:
+    for command in commands.ALL:
+        app.cli.add_command(command)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    def render_error(error):
+        code = getattr(error, "code", 500)
+        return render_template(f"errors/{code}.html"), code
+
+    for code in (400, 403, 404, 413, 500):
+        app.errorhandler(code)(render_error)

@@ -1,0 +1,53 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import User
+
+from .forms import LoginForm, LogoutForm
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, not protocol-relative."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
+        # One message for an unknown user, a wrong password and a disabled account.
+        if user is None or not user.check_password(form.password.data) or not user.active:
+            flash("用户名或密码错误", "danger")
+            return render_template("auth/login.html", form=form), 200
+        login_user(user, remember=form.remember.data)
+        user.record_login()
+        db.session.commit()
+        return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    if LogoutForm().validate_on_submit():
+        logout_user()
+        flash("已退出登录", "info")
+    return redirect(url_for("auth.login"))

@@ -1,0 +1,1 @@
+"""The home page each user lands on after logging in."""

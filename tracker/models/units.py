@@ -1,0 +1,63 @@
+"""Units: departments, governments and collectives that lead or support tasks."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, select
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+
+from tracker.extensions import db
+
+from .base import Timestamp, choice, utcnow
+
+UNIT_KINDS = ("department", "government", "collective")
+KIND_LABELS = {"department": "省级部门", "government": "地方政府", "collective": "集合称谓"}
+
+
+class Unit(db.Model):
+    __tablename__ = "unit"
+    __table_args__ = (choice("kind", UNIT_KINDS, "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="department")
+    emails: Mapped[str] = mapped_column(String(500), default="")
+    # Created by an import from a name the directory did not know: a supervisor should
+    # confirm it or make it an alias of an existing unit.
+    needs_review: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    aliases: Mapped[list[UnitAlias]] = relationship(
+        back_populates="unit", cascade="all, delete-orphan", order_by="UnitAlias.name")
+
+    def email_list(self) -> list[str]:
+        return [e for e in re.split(r"[,;，；\s]+", self.emails or "") if e]
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @classmethod
+    def lookup(cls, session: Session, name: str) -> Unit | None:
+        """The unit called `name`, by canonical name or alias."""
+        unit = session.scalar(select(cls).where(cls.name == name))
+        if unit is None:
+            unit = session.scalar(select(cls).join(UnitAlias).where(UnitAlias.name == name))
+        return unit
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.name}>"
+
+
+class UnitAlias(db.Model):
+    """Another name of a unit: an old name from before the 2018 reform, a nested form, a full name."""
+
+    __tablename__ = "unit_alias"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="aliases")

@@ -1,0 +1,42 @@
+"""Creating and listing user accounts."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import Unit, User
+from tracker.models.users import ROLES
+
+
+class UserError(ValueError):
+    """The account cannot be created as asked; the message says why."""
+
+
+def create_user(username: str, password: str, role: str, unit_name: str | None = None,
+                email: str | None = None) -> User:
+    username = username.strip()
+    if not username:
+        raise UserError("username is empty")
+    if role not in ROLES:
+        raise UserError(f"unknown role {role!r}; choose one of {', '.join(ROLES)}")
+    if not password:
+        raise UserError("password is empty")
+    unit = None
+    if unit_name:
+        unit = Unit.lookup(db.session, unit_name.strip())
+        if unit is None:
+            raise UserError(f"unknown unit {unit_name!r}")
+    if role == "department" and unit is None:
+        raise UserError("a department account needs --unit")
+    if db.session.scalar(select(User).where(User.username == username)):
+        raise UserError(f"user {username!r} already exists")
+    user = User(username=username, role=role, unit=unit, email=email or None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.role, User.username)))

@@ -1,0 +1,253 @@
+"""Responsibility designations: who leads and who supports a piece of work.
+
+Shapes read (brackets （）() 〔〕【】, simplified or traditional characters):
+  （责任单位：A、B，C）             first listed leads, the rest support
+  （牵头单位：A；配合单位：B）      labelled roles; 责任单位 beside a 牵头单位 means support
+  （A牵头，B、C等参与/配合/协同）   explicit lead and participants
+  （A、B牵头） （A负责） （A组织实施）  all listed lead
+  （A会同B负责/组织实施）           A leads, B supports
+  （X或Y负责，以下统称Z负责）       Z leads
+and the same labels outside brackets (牵头单位：A / 责任单位：B as lines of their own).
+A document's statement that the first listed unit leads (列第一位的为牵头单位，下同,
+排在第一位的部门为牵头部门, ...) holds for every later designation, whatever its shape.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .units import canonical, looks_like_unit, split_units
+
+LEAD_LABELS = "牵头单位|牵头部门|牵头处室|主办单位|主责单位|主责部门|牵头"
+SUPPORT_LABELS = ("配合单位|配合部门|配合处室|协办单位|协办部门|参与单位|参与部门|协同单位|协作单位|支持单位|"
+                  "配合|协办|参与")
+RESPONSIBLE_LABELS = "主要责任单位|责任单位|责任部门|责任处室|实施单位|承办单位|责任主体|落实单位|责任"
+LABEL = re.compile(rf"({LEAD_LABELS}|{SUPPORT_LABELS}|{RESPONSIBLE_LABELS})[:：]")
+# Labels of other columns that may follow the units inside one designation.
+OTHER_LABEL = re.compile(r"[，；。]?(完成时限|完成时间|时间节点|进度安排|时限要求|完成期限)[:：]")
+FIRST_LEADS = re.compile(
+    r"[，。；、]?(?:其中)?(?:列|排|排列|排名|位列)(?:在)?(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?"
+    r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
+COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
+LEAD_VERBS = "牵头负责|牵头"
+RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实"
+SUPPORT_VERBS = "参与|配合|协同|协助|协办"
+VERB_END = re.compile(rf"(?P<verb>{LEAD_VERBS}|{RESPONSIBLE_VERBS}|{SUPPORT_VERBS})$")
+CLAUSE_SPLIT = "，；。,;"
+BRACKETS = {"（": "）", "〔": "〕"}
+MAX_INNER = 600
+
+
+@dataclass
+class Roles:
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    states_first_leads: bool = False
+    time: str | None = None  # a labelled time cell, 完成时限：２０２３年６月
+
+    def add(self, role: str, names: list[str]) -> None:
+        target = self.lead if role == "lead" else self.support
+        target.extend(n for n in names if n not in target)
+
+
+@dataclass
+class Designation:
+    start: int  # offset of the opening bracket (or the label) in the searched text
+    end: int  # offset just past it
+    inner: str  # the text between the brackets
+    roles: Roles
+    bracketed: bool = True
+
+
+def parse(inner: str, first_leads: bool = False) -> Roles | None:
+    """Roles named by a designation's inner text, or None when it names no unit."""
+    roles = Roles()
+    text, count = FIRST_LEADS.subn("", inner)
+    roles.states_first_leads = count > 0
+    first_leads = first_leads or roles.states_first_leads
+    text, *other = OTHER_LABEL.split(text)
+    text = text.strip("，；。 ")
+    if other:
+        roles.time = re.split("[；;。]", other[1])[0].strip("，、 ") or None
+    collective = COLLECTIVE_NAME.search(text)
+    if collective:
+        roles.add("lead", [canonical(collective.group("name"))])
+    elif LABEL.search(text):
+        _labelled(text, roles)
+    else:
+        _verbal(text, roles)
+    roles.lead = [n for n in roles.lead if looks_like_unit(n)]
+    roles.support = [n for n in roles.support if looks_like_unit(n) and n not in roles.lead]
+    if first_leads and len(roles.lead) > 1:
+        roles.support = roles.lead[1:] + roles.support
+        roles.lead = roles.lead[:1]
+    if not roles.lead and not roles.support:
+        return None
+    return roles
+
+
+ROLE_MARK = re.compile(r"（(牵头|配合|参与|协办)(?:单位|部门)?）$")
+
+
+def _take_marked(names: list[str], roles: Roles) -> list[str]:
+    """Names marked in the list itself, 省发展改革委（牵头）, take that role; the rest are returned."""
+    rest = []
+    for name in names:
+        mark = ROLE_MARK.search(name)
+        if mark:
+            roles.add("lead" if mark.group(1) == "牵头" else "support", [name[: mark.start()]])
+        else:
+            rest.append(name)
+    return rest
+
+
+def _labelled(text: str, roles: Roles) -> None:
+    parts = LABEL.split(text)
+    if parts[0].strip("，；。 "):
+        _verbal(parts[0], roles)
+    responsible: list[str] = []
+    for label, content in zip(parts[1::2], parts[2::2]):
+        content = content.strip("，；。 ")
+        if VERB_END.search(_last_clause(content)):
+            sub = Roles()
+            _verbal(content, sub)
+            names = sub.lead + sub.support
+        else:
+            names = _take_marked(split_units(content), roles)
+        if re.fullmatch(LEAD_LABELS, label):
+            roles.add("lead", names)
+        elif re.fullmatch(SUPPORT_LABELS, label):
+            roles.add("support", names)
+        else:
+            responsible.extend(names)
+    if roles.lead:
+        roles.add("support", responsible)
+    elif responsible:
+        roles.add("lead", responsible[:1])
+        roles.add("support", responsible[1:])
+
+
+def _last_clause(text: str) -> str:
+    return re.split(f"[{CLAUSE_SPLIT}]", text)[-1]
+
+
+def _verbal(text: str, roles: Roles) -> None:
+    """Clauses ending in a role verb; units before 会同 lead, those after it support."""
+    responsible: list[str] = []
+    pending = ""
+    for clause in _clauses(text):
+        pending = f"{pending}，{clause}" if pending else clause
+        m = VERB_END.search(pending)
+        if not m:
+            continue
+        names = pending[: m.start()]
+        verb = m.group("verb")
+        pending = ""
+        if "会同" in names:
+            head, _, partners = names.partition("会同")
+            lead_names, partner_names = split_units(head), split_units(partners)
+        else:
+            lead_names, partner_names = _take_marked(split_units(names), roles), []
+        if re.fullmatch(LEAD_VERBS, verb):
+            roles.add("lead", lead_names)
+        elif re.fullmatch(SUPPORT_VERBS, verb):
+            roles.add("support", lead_names)
+        else:
+            responsible.extend(lead_names)
+        roles.add("support", partner_names)
+    if roles.lead:
+        roles.add("support", responsible)
+    else:
+        roles.add("lead", responsible)
+
+
+def _clauses(text: str) -> list[str]:
+    out, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in "（〔“":
+            depth += 1
+        elif ch in "）〕”":
+            depth = max(depth - 1, 0)
+        elif ch in CLAUSE_SPLIT and depth == 0:
+            out.append(text[start:i])
+            start = i + 1
+    out.append(text[start:])
+    return [c for c in out if c]
+
+
+def find(text: str, first_leads: bool = False) -> list[Designation]:
+    """Designations in one paragraph's normalised text, in order of appearance."""
+    found: list[Designation] = []
+    depth_at = _depths(text)
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if ch in BRACKETS:
+            close = _closing(text, i)
+            if close is not None:
+                inner = text[i + 1: close]
+                roles = parse(inner, first_leads) if _worth_parsing(inner) else None
+                if roles:
+                    found.append(Designation(i, close + 1, inner, roles))
+                    first_leads = first_leads or roles.states_first_leads
+                    i = close + 1
+                    continue
+        elif depth_at[i] == 0 and LABEL.match(text, i) and _label_starts_clause(text, i):
+            end = _label_run_end(text, i)
+            roles = parse(text[i:end], first_leads)
+            if roles:
+                found.append(Designation(i, end, text[i:end], roles, bracketed=False))
+                first_leads = first_leads or roles.states_first_leads
+                i = end
+                continue
+        i += 1
+    return found
+
+
+def _worth_parsing(inner: str) -> bool:
+    """Cheap test before parsing: a label, 统称, or a clause ending in a role verb."""
+    if not 2 <= len(inner) <= MAX_INNER:
+        return False
+    return bool(LABEL.search(inner) or "统称" in inner
+                or any(VERB_END.search(c) for c in _clauses(inner)))
+
+
+def _closing(text: str, start: int) -> int | None:
+    open_ch = text[start]
+    close_ch = BRACKETS[open_ch]
+    depth = 0
+    for j in range(start, min(len(text), start + MAX_INNER + 2)):
+        if text[j] == open_ch:
+            depth += 1
+        elif text[j] == close_ch:
+            depth -= 1
+            if depth == 0:
+                return j
+    return None
+
+
+def _depths(text: str) -> list[int]:
+    depths, depth = [], 0
+    for ch in text:
+        if ch in "（〔":
+            depth += 1
+        depths.append(depth)
+        if ch in "）〕":
+            depth = max(depth - 1, 0)
+    return depths
+
+
+def _label_starts_clause(text: str, i: int) -> bool:
+    """An unbracketed label counts at a paragraph's start or right after a sentence."""
+    return i == 0 or text[i - 1] in "。；：:;\n"
+
+
+def _label_run_end(text: str, i: int) -> int:
+    """An unbracketed designation runs over sentences that start with a label."""
+    end = i
+    while True:
+        stop = text.find("。", end)
+        end = len(text) if stop < 0 else stop + 1
+        if end >= len(text) or not LABEL.match(text, end):
+            return end

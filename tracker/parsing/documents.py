@@ -1,0 +1,112 @@
+"""Where each document of an input starts, and its number, title, issuer and date.
+
+A gazette issue holds many documents. Each opens with a title (…关于…的通知) followed by
+its number on a line of its own (浙政办发〔２０２１〕３２ 号) and closes with the issuer
+and the date, possibly followed by attachments (附件) that still belong to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .layout import is_noise
+from .text import cn_number, cn_year, squeeze
+
+NUMBER_LINE = re.compile(r"^[\u3400-\u9fff]{1,12}[〔（\[](?:19|20)\d{2}[〕）\]]\d{1,4}号$")
+DATE_LINE = re.compile(
+    r"^(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
+    r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
+TITLE_END = re.compile(
+    r"(通知|意见|决定|批复|复函|函|通报|办法|规定|方案|规划|计划|要点|报告|公告|命令|令|细则|纲要|决议|措施|条例)$")
+STOP = tuple("。；：！？）")
+MAX_TITLE_LINES = 5
+
+
+@dataclass
+class DocumentSpan:
+    number: str | None
+    title: str
+    title_line: int  # 0-based index of the first title line
+    body_start: int  # 0-based index of the first body line
+    end: int = 0  # 0-based index past the last line
+
+
+def split(lines: list[str]) -> list[DocumentSpan]:
+    """Documents of the input, in order; the whole input is one document if none is numbered."""
+    spans: list[DocumentSpan] = []
+    for i, line in enumerate(lines):
+        number = squeeze(line)
+        if NUMBER_LINE.match(number):
+            first, title = _title_before(lines, i)
+            spans.append(DocumentSpan(number, title, first, i + 1))
+    if not spans:
+        first, title = _leading_title(lines)
+        spans.append(DocumentSpan(None, title, first, first))
+    for current, following in zip(spans, spans[1:]):
+        current.end = following.title_line
+    spans[-1].end = len(lines)
+    return spans
+
+
+def _title_before(lines: list[str], number_at: int) -> tuple[int, str]:
+    collected: list[tuple[int, str]] = []
+    j = number_at - 1
+    while j >= 0 and len(collected) < MAX_TITLE_LINES:
+        text = squeeze(lines[j])
+        if text:
+            if _ends_previous_content(text):
+                break
+            collected.insert(0, (j, text))
+        j -= 1
+    if not collected:
+        return number_at, ""
+    return collected[0][0], "".join(t for _, t in collected)
+
+
+def _ends_previous_content(text: str) -> bool:
+    digits = sum(c.isdigit() for c in text)
+    return (text.endswith(STOP) or bool(DATE_LINE.match(text)) or is_noise(text)
+            or len(text) <= 2 or digits >= 6 or NUMBER_LINE.match(text) is not None)
+
+
+def _leading_title(lines: list[str]) -> tuple[int, str]:
+    """Title of an unnumbered document: its first lines, up to one that ends like a title."""
+    collected: list[str] = []
+    first = None
+    for i, line in enumerate(lines):
+        text = squeeze(line)
+        if not text:
+            continue
+        first = i if first is None else first
+        collected.append(text)
+        if TITLE_END.search(text) or len(collected) == 3:
+            break
+    if first is None:
+        return 0, ""
+    if not TITLE_END.search(collected[-1]):
+        collected = collected[:1]
+    return first, "".join(collected)
+
+
+def signature(lines: list[str]) -> tuple[str | None, date | None]:
+    """The issuer and date closing a document: a date line after a short issuer line."""
+    previous = ""
+    for line in lines:
+        text = squeeze(line)
+        if not text:
+            continue
+        m = DATE_LINE.match(text)
+        if m and previous and len(previous) <= 30 and not previous.endswith(STOP + ("，",)):
+            return previous, _date(m)
+        previous = text
+    return None, None
+
+
+def _date(m: re.Match[str]) -> date | None:
+    year, month, day = cn_year(m.group("y")), cn_number(m.group("m")), cn_number(m.group("d"))
+    try:
+        return date(year, month, day) if year and month and day else None
+    except ValueError:
+        return None

@@ -1,0 +1,238 @@
+"""From physical lines (text extracted from PDF or typed) to logical paragraphs.
+
+PDF extraction breaks every printed line, often with a blank line after it, and leaves
+page numbers and running heads in the flow. A paragraph is rebuilt by joining lines
+until a line is clearly the last of its paragraph: a numbered heading follows, or the
+line ends a sentence and is shorter than the page's full line width. Tables printed one
+character per line are collapsed into a single block so that the work-list reader can
+split them into rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from .columns import GRID_HEADER
+from .designations import LABEL, OTHER_LABEL
+from .numbering import Marker, Numbering
+from .text import fold, squeeze, width
+
+PAGE_NUMBER = re.compile(r"^[—\-–－―一]{1,2}\d{1,4}[—\-–－―一]{1,2}$")
+RUNNING_HEAD = re.compile(r"^.{0,24}(公报|政报|公告)\d{4}年第\d{1,3}[期号](（总第\d+[期号]）)?$")
+SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
+TINY = 2  # a line of at most this many characters inside a character-per-line table
+DESIGNATION_OPENING = re.compile(r"^[（〔]?(责任单位|牵头单位|责任部门|牵头部门)[:：]")
+CELL_SEPARATOR = re.compile(r"\t+|\s*[|｜]\s*")
+
+
+@dataclass
+class Span:
+    """Normalised text with, for each character, its source character and line."""
+
+    text: str = ""
+    orig: str = ""
+    lines: list[int] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def line_at(self, index: int) -> int:
+        if not self.lines:
+            return 0
+        return self.lines[min(max(index, 0), len(self.lines) - 1)]
+
+    def slice(self, start: int, end: int | None = None) -> Span:
+        return Span(self.text[start:end], self.orig[start:end], self.lines[start:end])
+
+    def append_line(self, number: int, source: str) -> None:
+        """Append one source line, dropping whitespace the way `squeeze` does, and
+        private-use characters (glyphs PDF extraction could not map to text)."""
+        source = source.strip()
+        if not source:
+            return
+        folded = fold(source)
+        # Words of Latin script broken across lines keep a space; digits do not.
+        if self.text and _needs_space(self.text[-1], folded[0]) and not folded[0].isdigit():
+            self._extend(" ", " ", number)
+        kept = 0
+        for gap in _GAP.finditer(folded):
+            self._extend(folded[kept:gap.start()], source[kept:gap.start()], number)
+            kept = gap.end()
+            before = folded[gap.start() - 1] if gap.start() else ""
+            after = folded[gap.end()] if gap.end() < len(folded) else ""
+            if _needs_space(before, after) and not gap.group().strip(" \t\u3000"):
+                self._extend(" ", " ", number)
+        self._extend(folded[kept:], source[kept:], number)
+
+    def _extend(self, text: str, orig: str, number: int) -> None:
+        self.text += text
+        self.orig += orig
+        self.lines.extend([number] * len(text))
+
+
+_GAP = re.compile(r"[\s\ue000-\uf8ff]+")
+
+
+def _needs_space(before: str, after: str) -> bool:
+    return bool(before and after and before.isascii() and after.isascii()
+                and before.isalnum() and after.isalnum())
+
+
+@dataclass
+class Block:
+    """A paragraph ("para"), a table row with its cells ("row", from tab- or
+    bar-separated lines) or a collapsed character-per-line table ("grid")."""
+
+    kind: str
+    span: Span
+    cells: list[Span] = field(default_factory=list)
+    marker: Marker | None = None
+
+    @property
+    def text(self) -> str:
+        return self.span.text
+
+    @property
+    def line(self) -> int:
+        return self.span.line_at(0)
+
+
+def is_noise(text: str) -> bool:
+    """Page numbers and running heads of a gazette (`text` squeezed), which interrupt paragraphs."""
+    return bool(PAGE_NUMBER.match(text) or RUNNING_HEAD.match(text))
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line of the input
+    raw: str
+    text: str  # squeezed
+    width: float
+
+
+def full_width(lines: list[Line]) -> float | None:
+    """The printed width of a full line, or None when lines are whole paragraphs.
+
+    Wrapped text has a sharp mode of line widths; text whose lines are paragraphs
+    (a typed document, or PDF text re-flowed by the extractor) has none.
+    """
+    widths = [line.width for line in lines if line.width >= 12]
+    if len(widths) < 8:
+        return None
+    mode, _ = Counter(round(w) for w in widths).most_common(1)[0]
+    near = sum(1 for w in widths if abs(w - mode) <= 3)
+    if mode > 60 or near < 0.35 * len(widths):
+        return None
+    return float(mode)
+
+
+def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
+    """Join numbered source lines of one document into blocks.
+
+    Numbered headings always open a paragraph, and each block that opens one carries
+    its marker, so the section structure is read in the same pass.
+    """
+    content = [Line(n, raw, text, width(raw)) for n, raw in numbered
+               if (text := squeeze(raw)) and not is_noise(text)]
+    grids = _grid_runs(content)
+    wide = full_width(content)
+    numbering = Numbering()
+    blocks: list[Block] = []
+    current: Span | None = None
+    prev: Line | None = None
+    prev_opened = False
+    i = 0
+    while i < len(content):
+        if i in grids:
+            grid = Span()
+            for line in content[i:grids[i]]:
+                grid.append_line(line.number, line.raw)
+            blocks.append(Block("grid", grid))
+            current, prev, i = None, None, grids[i]
+            continue
+        line = content[i]
+        cells = _cells(line)
+        if not cells and GRID_HEADER.fullmatch(line.text):
+            # A work list typed or extracted with its rows run together: read as a grid.
+            end = next((k for k in range(i + 1, len(content)) if content[k].text.startswith("附件")),
+                       len(content))
+            grids[i] = end
+            continue
+        if cells:
+            row = Span()
+            row.append_line(line.number, line.raw)
+            blocks.append(Block("row", row, cells))
+            current, prev, i = None, None, i + 1
+            continue
+        at_start = current is None or prev is None or (
+            _ends_paragraph(prev, wide, prev_opened) and not _continues_labels(line, prev))
+        marker = numbering.match(line.raw, at_start)
+        prev_opened = marker is not None or at_start or _opens_designation(line, prev)
+        if prev_opened or current is None:
+            current = Span()
+            blocks.append(Block("para", current, marker=marker))
+            if line.text.startswith("附件"):
+                numbering.restart()
+        current.append_line(line.number, line.raw)
+        prev = line
+        i += 1
+    return [b for b in blocks if b.text]
+
+
+def _continues_labels(line: Line, prev: Line) -> bool:
+    """牵头单位：X / 责任单位：Y / 完成时限：Z on lines of their own form one designation."""
+    return bool((LABEL.match(line.text) or OTHER_LABEL.match(line.text))
+                and (LABEL.match(prev.text) or OTHER_LABEL.match(prev.text)))
+
+
+def _opens_designation(line: Line, prev: Line | None) -> bool:
+    """A labelled designation starting a line after a finished sentence stands alone."""
+    return bool(prev and prev.text.endswith("。") and DESIGNATION_OPENING.match(line.text))
+
+
+def _cells(line: Line) -> list[Span]:
+    if not ("\t" in line.raw or "|" in line.raw or "｜" in line.raw):
+        return []
+    parts = [p for p in CELL_SEPARATOR.split(line.raw.strip().strip("|｜")) if p.strip()]
+    if len(parts) < 3:
+        return []
+    cells = []
+    for part in parts:
+        cell = Span()
+        cell.append_line(line.number, part)
+        cells.append(cell)
+    return cells
+
+
+def _ends_paragraph(prev: Line, wide: float | None, prev_opened: bool) -> bool:
+    """Whether `prev` was the last line of its paragraph.
+
+    `prev_opened` says `prev` was the first line of its paragraph, which print indents
+    by two characters, so its full width is two less.
+    """
+    ends_sentence = prev.text.endswith(SENTENCE_END)
+    if wide is None:
+        # Lines are paragraphs: a new one starts after a finished sentence or a short
+        # title; a long line cut mid-word continues on the next.
+        return ends_sentence or prev.width < 40
+    full = wide - 2 if prev_opened else wide
+    return prev.width < full - (1.5 if ends_sentence else 4)
+
+
+def _grid_runs(content: list[Line]) -> dict[int, int]:
+    """Index ranges [start, end) of runs of at least 30 tiny lines (one table cell per char)."""
+    runs: dict[int, int] = {}
+    i = 0
+    while i < len(content):
+        if len(content[i].text) <= TINY:
+            j = i
+            while j < len(content) and len(content[j].text) <= TINY:
+                j += 1
+            if j - i >= 30:
+                runs[i] = j
+            i = j
+        else:
+            i += 1
+    return runs

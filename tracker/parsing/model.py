@@ -1,0 +1,34 @@
+"""What the parser produces: documents and the tasks they assign."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+
+@dataclass
+class ParsedTask:
+    line: int  # 1-based input line where the designation (or the work-list row's number) starts
+    section: str  # section path such as 二/（三）/3, 附件/5 for a work-list row
+    text: str
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    deadline: date | None = None
+    deadline_text: str | None = None
+    raw: str = ""  # the designation (or the row's unit cell) as written, whitespace removed
+
+    def to_json(self, doc: str | None) -> dict:
+        data = asdict(self)
+        data["deadline"] = self.deadline.isoformat() if self.deadline else None
+        return {"doc": doc, **data}
+
+
+@dataclass
+class ParsedDocument:
+    number: str | None  # 文号 with ASCII digits and no spaces: 浙政办发〔2021〕32号
+    title: str
+    issuer: str | None = None
+    date: date | None = None
+    line: int = 1  # where the document starts in the input
+    source: str | None = None  # the file it was read from
+    tasks: list[ParsedTask] = field(default_factory=list)

@@ -1,0 +1,221 @@
+"""parse_text: from the text of a gazette issue or a single document to tasks.
+
+Which text a designation covers:
+- the sentences since the previous designation, when one stands earlier in the paragraph;
+- a whole numbered sub-section, when it stands alone after a list of items that have no
+  designation of their own (and the list's heading when the item heading has a body);
+- otherwise its paragraph, reaching back to the heading of its numbered item when that
+  heading runs into body text (（二）完善监测网络。加强…) and nothing between is designated.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import deadlines, designations, documents, worklist
+from .layout import Block, Span, blocks_from_lines
+from .model import ParsedDocument, ParsedTask
+from .numbering import Marker, section_path
+
+ATTACHMENT = re.compile(r"^附件(\d{0,2})(?:[:：]|$)")
+
+
+def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
+    """Documents in `text` with the tasks their designations and work lists assign.
+
+    `source` (a file name) is kept on each document to say where it came from.
+    """
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    parsed = []
+    for span in documents.split(lines):
+        body = list(range(span.body_start, span.end))
+        issuer, issued = documents.signature([lines[i] for i in body])
+        doc = ParsedDocument(span.number, span.title, issuer, issued, span.title_line + 1, source)
+        year = issued.year if issued else _number_year(span.number)
+        blocks = blocks_from_lines([(i + 1, lines[i]) for i in body])
+        doc.tasks = _DocumentReader(blocks, year).tasks()
+        parsed.append(doc)
+    return parsed
+
+
+def _number_year(number: str | None) -> int | None:
+    m = re.search(r"〔((?:19|20)\d{2})〕", number or "")
+    return int(m.group(1)) if m else None
+
+
+class _DocumentReader:
+    def __init__(self, blocks: list[Block], year: int | None) -> None:
+        self.blocks = blocks
+        self.year = year
+        self.stacks: list[list[tuple[Marker, int]]] = []
+        self.found: list[list[designations.Designation]] = []
+        self.prefix: list[str] = []
+
+    def tasks(self) -> list[ParsedTask]:
+        out: list[ParsedTask] = []
+        stack: list[tuple[Marker, int]] = []
+        first_leads = False
+        columns: list[str | None] | None = None
+        for b, block in enumerate(self.blocks):
+            attachment = ATTACHMENT.match(block.text)
+            if attachment and block.kind == "para":
+                stack = []
+                self.prefix = [f"附件{attachment.group(1)}"]
+            if block.marker:
+                while stack and stack[-1][0].level >= block.marker.level:
+                    stack.pop()
+                stack.append((block.marker, b))
+            self.stacks.append(list(stack))
+            found: list[designations.Designation] = []
+            if block.kind == "para":
+                # The statement may stand in prose too (各项任务列第一位的为牵头单位).
+                first_leads = first_leads or bool(designations.FIRST_LEADS.search(block.text))
+                found = designations.find(block.text, first_leads)
+                columns = None
+            elif block.kind == "row":
+                header = worklist.header_columns([c.text for c in block.cells])
+                if header:
+                    columns = header
+                elif columns:
+                    row = worklist.row_from_cells(columns, block.cells)
+                    if row:
+                        out.append(self._row_task(row, first_leads))
+            else:
+                out.extend(self._row_task(row, first_leads) for row in worklist.grid_rows(block.span))
+            self.found.append(found)
+            for d in found:
+                first_leads = first_leads or d.roles.states_first_leads
+                out.append(self._designation_task(b, d))
+        return out
+
+    # -- which text a designation covers -------------------------------------------------
+
+    def _designation_task(self, b: int, d: designations.Designation) -> ParsedTask:
+        block = self.blocks[b]
+        earlier = [e for e in self.found[b] if e.end <= d.start] if self.found[b] else []
+        if earlier:
+            start = (b, earlier[-1].end)
+        elif not block.text[self._marker_width(b): d.start].strip("，。；："):
+            start = self._standalone_start(b)
+        else:
+            start = self._paragraph_start(b)
+        text = self._text_between(start, (b, d.start))
+        inner = block.span.slice(d.start, d.end)
+        searched = Span(text.text + "\n" + inner.text, text.orig + "\n" + inner.orig,
+                        text.lines + [0] + inner.lines)
+        found = deadlines.latest(searched.text, self.year)
+        when = found.date if found else None
+        when_text = searched.orig[found.start:found.end] if found else None
+        labelled = deadlines.cell_deadline(d.roles.time, self.year) if d.roles.time else None
+        if d.roles.time and (when is None or (labelled and labelled > when)):
+            when, when_text = labelled, d.roles.time
+        path_block = start[0] if start[1] == 0 else b
+        return ParsedTask(
+            line=block.span.line_at(d.start),
+            section=self._path(path_block),
+            text=text.text.strip(),
+            lead=d.roles.lead,
+            support=d.roles.support,
+            deadline=when,
+            deadline_text=when_text,
+            raw=_raw(inner.orig, d.bracketed),
+        )
+
+    def _standalone_start(self, b: int) -> tuple[int, int]:
+        """A designation alone in its paragraph covers the list or paragraph before it."""
+        p = b - 1
+        while p >= 0 and self.blocks[p].kind != "para":
+            p -= 1
+        if p < 0:
+            return (b, 0)
+        stack = self.stacks[p]
+        if stack and not self._designated_between(stack[-1][1], b):
+            marker, item = stack[-1]
+            siblings = [k for k in range(stack[-2][1] + 1 if len(stack) > 1 else 0, b)
+                        if self.blocks[k].marker and self.blocks[k].marker.level == marker.level]
+            if len(siblings) >= 2 and self._is_content_item(item):
+                parent = stack[-2][1] if len(stack) > 1 else siblings[0]
+                if not self._designated_between(parent, b):
+                    return (parent, 0)
+        return self._paragraph_start(p)
+
+    def _paragraph_start(self, b: int) -> tuple[int, int]:
+        stack = self.stacks[b]
+        if stack:
+            item = stack[-1][1]
+            if item != b and self._runs_in(item) and not self._designated_between(item, b):
+                return (item, 0)
+        return (b, 0)
+
+    def _designated_between(self, first: int, last: int) -> bool:
+        return any(self.found[k] for k in range(first, min(last, len(self.found))))
+
+    def _marker_width(self, b: int) -> int:
+        marker = self.blocks[b].marker
+        return marker.width if marker else 0
+
+    def _runs_in(self, b: int) -> bool:
+        """A heading whose first sentence is followed by body text in the same paragraph."""
+        body = self.blocks[b].text[self._marker_width(b):]
+        cut = re.search(r"[。；：！？]", body)
+        return bool(cut) and len(body) - cut.end() >= 5
+
+    def _is_content_item(self, b: int) -> bool:
+        return self._runs_in(b) or len(self.blocks[b].text) - self._marker_width(b) > 30
+
+    def _text_between(self, start: tuple[int, int], end: tuple[int, int]) -> Span:
+        parts: list[Span] = []
+        for k in range(start[0], end[0] + 1):
+            block = self.blocks[k]
+            if block.kind != "para":
+                continue
+            lo = start[1] if k == start[0] else 0
+            if lo == 0:
+                lo = self._marker_width(k) if k == start[0] else 0
+            hi = end[1] if k == end[0] else len(block.text)
+            parts.append(block.span.slice(lo, hi))
+        joined = Span()
+        for i, part in enumerate(parts):
+            if i:
+                joined.text += "\n"
+                joined.orig += "\n"
+                joined.lines.append(part.line_at(0))
+            joined.text += part.text
+            joined.orig += part.orig
+            joined.lines.extend(part.lines)
+        return joined
+
+    def _path(self, b: int) -> str:
+        return "/".join(self.prefix + ([section_path([m for m, _ in self.stacks[b]])] if self.stacks[b] else []))
+
+    # -- work-list rows ------------------------------------------------------------------
+
+    def _row_task(self, row: worklist.Row, first_leads: bool) -> ParsedTask:
+        cells = {key: cell.text for key, cell in row.cells.items()}
+        labelled = "；".join(f"{label}：{cells[key]}" for key, label in (
+            ("lead", "牵头单位"), ("responsible", "责任单位"), ("support", "配合单位")) if cells.get(key))
+        roles = designations.parse(labelled, first_leads) if labelled else None
+        time = row.cells.get("time")
+        if time is not None and time.text:
+            when = deadlines.cell_deadline(time.text, self.year)
+            deadline_text = time.orig
+        else:
+            found = deadlines.latest(row.task.text, self.year)
+            when = found.date if found else None
+            deadline_text = row.task.orig[found.start:found.end] if found else None
+        unit_cells = [row.cells[k].orig for k in ("lead", "responsible", "support") if k in row.cells]
+        return ParsedTask(
+            line=row.line,
+            section="/".join(self.prefix + [str(row.number)]),
+            text=row.task.text.strip(),
+            lead=roles.lead if roles else [],
+            support=roles.support if roles else [],
+            deadline=when,
+            deadline_text=deadline_text or None,
+            raw="；".join(unit_cells),
+        )
+
+
+def _raw(orig: str, bracketed: bool) -> str:
+    inner = orig[1:-1] if bracketed else orig
+    return re.sub(r"\s+", "", inner)

@@ -1,0 +1,115 @@
+"""Unit names: splitting a written list into units and giving each its canonical form.
+
+Canonical form: no whitespace, ASCII digits and Latin, brackets as （）, trailing role
+words (等, 参与, 按职责分工落实, ...) dropped. A suffix shared by a list of places is
+expanded (湖州市、嘉兴市政府 -> 湖州市政府, 嘉兴市政府), while collectives that contain
+a list (各市、县（市、区）政府) stay whole.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .text import squeeze
+
+SEPARATORS = "、，,；;"
+OPEN, CLOSE = "（〔“《", "）〕”》"
+
+TRAILING = re.compile(
+    r"(等有关单位|等单位|等部门|等|按职责分工落实|按职责分工负责|按职责分工|按职责|分别|共同|"
+    r"具体|负责落实|参与|配合|协同|协助|负责|牵头|组织实施|落实|实施)+$")
+LEADING = re.compile(r"^(由|请|和|及|以及)")
+# PDF fonts sometimes map full-width brackets to ASCII '!' and '"': 县!市、区"政府.
+BROKEN_BRACKETS = re.compile(r"[!！]([^!！\"（）]{1,12})\"")
+
+# What a unit name ends with: an organ, an enterprise or institute, or a collective.
+UNIT_SUFFIX = re.compile(
+    r"(厅|局|委|办|院|会|部|署|行|关|司|处|所|站|队|台|馆|社|协|联|中心|集团|公司|政府|单位|部门|"
+    r"机关|机构|组织|大学|学院|学校|实验室|小组|办公室|委员会|海关|法院|检察院|分行|支行|"
+    r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
+BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区]（[^）]*）)$")
+COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|所在|其余)")
+
+
+def canonical(name: str) -> str:
+    """Canonical form of one unit name."""
+    s = squeeze(name).replace("〔", "（").replace("〕", "）")
+    s = BROKEN_BRACKETS.sub(r"（\1）", s)
+    s = s.strip("。．.：:，、；; ")
+    s = LEADING.sub("", s)
+    prev = None
+    while prev != s:
+        prev = s
+        s = TRAILING.sub("", s).strip("，、；")
+    return s
+
+
+def looks_like_unit(name: str) -> bool:
+    """Whether a canonical name reads as an organisation, not a phrase of prose."""
+    bare = re.sub(r"（[^）]*）$", "", name)
+    return 2 <= len(name) <= 40 and "。" not in name and bool(UNIT_SUFFIX.search(bare))
+
+
+def split_units(text: str) -> list[str]:
+    """Split a written list of units into canonical unit names, in order, no repeats."""
+    s = squeeze(text).replace("〔", "（").replace("〕", "）")
+    s = BROKEN_BRACKETS.sub(r"（\1）", s)
+    parts = _top_level_split(s)
+    names = [canonical(p) for p in _merge_places(parts)]
+    seen: list[str] = []
+    for n in names:
+        if n and n not in seen:
+            seen.append(n)
+    return seen
+
+
+def _top_level_split(s: str) -> list[tuple[str, str]]:
+    """Items with the separator that preceded each, ignoring separators inside brackets."""
+    items: list[tuple[str, str]] = []
+    depth, start, sep = 0, 0, ""
+    for i, ch in enumerate(s):
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(depth - 1, 0)
+        elif ch in SEPARATORS and depth == 0:
+            items.append((sep, s[start:i]))
+            start, sep = i + 1, ch
+    items.append((sep, s[start:]))
+    return [(sp, it) for sp, it in items if it.strip()]
+
+
+def _split_place(item: str) -> tuple[str, str] | None:
+    """台州市政府 -> (台州市, 政府); None when the item is not a place plus a suffix."""
+    for k in range(len(item) - 1, 0, -1):
+        if BARE_PLACE.match(item[:k]) and item[k] not in "（）、" and not BARE_PLACE.match(item):
+            return item[:k], item[k:]
+    return None
+
+
+def _merge_places(items: list[tuple[str, str]]) -> list[str]:
+    """Rejoin collectives written as lists and expand suffixes shared by place names."""
+    out: list[str] = []
+    i = 0
+    while i < len(items):
+        item = items[i][1]
+        if BARE_PLACE.match(item):
+            j = i + 1
+            while j < len(items) and items[j][0] == "、" and BARE_PLACE.match(items[j][1]):
+                j += 1
+            shared = _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+            if COLLECTIVE_HEAD.match(item) and (shared or j > i + 1):
+                # 各市、县（市、区）政府: a collective written as a list, kept whole.
+                end = j + 1 if shared else j
+                out.append("、".join(it for _, it in items[i:end]))
+                i = end
+                continue
+            if shared:
+                # 湖州市、嘉兴市、台州市政府: the last item's suffix belongs to every place.
+                out.extend(it + shared[1] for _, it in items[i:j])
+                out.append(items[j][1])
+                i = j + 1
+                continue
+        out.append(item)
+        i += 1
+    return out
