@@ -54,7 +54,10 @@ class Numbering:
             if spaced and not at_paragraph_start:
                 return None
             expected = (1, self.last[level] + 1, self.running[level] + 1)
-            if value not in expected and not (level <= 2 and self.last[level] < value <= self.last[level] + 2):
+            # Punctuated markers opening a paragraph are reliable even out of sequence (an
+            # excerpt, a heading lost to extraction); elsewhere they must follow on.
+            near = level <= 2 and self.last[level] < value <= self.last[level] + 2
+            if value not in expected and not near and (spaced or not at_paragraph_start):
                 return None
             self.last[level] = self.running[level] = value
             for deeper in range(level + 1, MAX_LEVEL + 1):
