@@ -4,15 +4,22 @@ from __future__ import annotations
 
 import secrets
 import sys
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
+from sqlalchemy import func, select
 
 from tracker.extensions import db
-from tracker.models import Unit, User
+from tracker.models import Document, Unit, User
+from tracker.operations.importing import DocumentPlan, apply_plan, plan_file
+from tracker.operations.units import DirectoryError, export_units_csv, import_units_csv
 from tracker.operations.users import UserError, create_user, list_users
+from tracker.sources import SourceError
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 DEMO_UNIT = "省发展改革委"
 DEMO_ACCOUNTS = (("admin", "admin", None), ("supervisor", "supervisor", None), ("fgw", "department", DEMO_UNIT))
@@ -27,8 +34,71 @@ def init_command(demo: bool) -> None:
         raise click.ClickException("--demo is refused when TRACKER_ENV=production")
     upgrade()
     click.echo("数据库已是最新结构。")
+    if not db.session.scalar(select(func.count(Document.id))) and not db.session.scalar(select(func.count(Unit.id))):
+        _import_seeds()
     if demo:
         _demo_accounts()
+
+
+def _import_seeds() -> None:
+    """An empty database gets the unit directory and the seed gazettes."""
+    created, _ = import_units_csv((SEEDS / "units.csv").read_text(encoding="utf-8"))
+    click.echo(f"单位目录：导入 {created} 个单位")
+    for path in sorted(SEEDS.glob("*.txt")):
+        for plan in plan_file(path.name, path.read_bytes()):
+            apply_plan(plan)
+            _echo_plan(plan)
+    db.session.commit()
+
+
+def _echo_plan(plan: DocumentPlan) -> None:
+    status = {"new": "新增", "unchanged": "无变化", "revised": "有修订"}[plan.status]
+    line = f"[{status}] {plan.label}  {plan.title}  任务 {len(plan.tasks)} 项，未明确单位 {plan.unassigned} 项"
+    unknown = plan.unknown_units()
+    if unknown:
+        line += f"，目录外单位：{'、'.join(unknown)}"
+    click.echo(line)
+    if plan.status == "revised":
+        for draft in plan.added:
+            click.echo(f"  + {draft.text[:40]}")
+        for draft in plan.changed:
+            click.echo(f"  ~ {draft.text[:40]}")
+        for text in plan.removed:
+            click.echo(f"  - {text[:40]}")
+
+
+@click.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show what would be imported; store nothing.")
+@click.option("--yes", is_flag=True, help="Apply revisions of stored documents without asking.")
+@with_appcontext
+def import_command(paths: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
+    """Import documents (.txt in UTF-8 or GBK, .docx, .pdf) and their tasks."""
+    failed = False
+    for path in paths:
+        try:
+            plans = plan_file(path.name, path.read_bytes())
+        except SourceError as exc:
+            click.echo(f"{path}: {exc}", err=True)
+            failed = True
+            continue
+        if not plans:
+            click.echo(f"{path}: 未发现任务")
+        for plan in plans:
+            # Unknown names are reported before anything is created for them.
+            _echo_plan(plan)
+            if dry_run or plan.status == "unchanged":
+                continue
+            if plan.status == "revised" and not yes and not click.confirm("  按修订内容更新该文件的任务？"):
+                continue
+            result = apply_plan(plan)
+            for text in result.kept_removed:
+                click.echo(f"  ! 修订后已无此任务，但已有进展报告，予以保留：{text[:40]}")
+            db.session.commit()
+    if dry_run:
+        db.session.rollback()
+    if failed:
+        sys.exit(1)
 
 
 def _demo_accounts() -> None:
@@ -81,4 +151,35 @@ def list_command() -> None:
         click.echo(f"{user.username}\t{user.role}\t{unit}\t{user.email or '-'}\t{state}")
 
 
-ALL = (init_command, users_group)
+@click.group("units")
+def units_group() -> None:
+    """The unit directory (CSV: name, kind, aliases separated by |, emails)."""
+
+
+@units_group.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def units_import(path: Path) -> None:
+    """Create or update units from a CSV file."""
+    try:
+        created, updated = import_units_csv(path.read_text(encoding="utf-8-sig"))
+    except (DirectoryError, UnicodeDecodeError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"{path}: {exc}") from None
+    db.session.commit()
+    click.echo(f"created {created}, updated {updated}")
+
+
+@units_group.command("export")
+@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def units_export(path: Path | None) -> None:
+    """Write the directory as CSV to PATH, or to standard output."""
+    text = export_units_csv()
+    if path:
+        path.write_text(text, encoding="utf-8")
+    else:
+        click.echo(text, nl=False)
+
+
+ALL = (init_command, import_command, users_group, units_group)

@@ -21,6 +21,7 @@ DATE_LINE = re.compile(
 TITLE_END = re.compile(
     r"(通知|意见|决定|批复|复函|函|通报|办法|规定|方案|规划|计划|要点|报告|公告|命令|令|细则|纲要|决议|措施|条例)$")
 STOP = tuple("。；：！？）")
+ISSUER_OPENING = re.compile(r"^[\u3400-\u9fff（）]{2,30}?(人民政府|政府|办公厅|办公室|委员会|厅|局|委|办)(关于|$)")
 MAX_TITLE_LINES = 5
 
 
@@ -56,19 +57,23 @@ def _title_before(lines: list[str], number_at: int) -> tuple[int, str]:
     while j >= 0 and len(collected) < MAX_TITLE_LINES:
         text = squeeze(lines[j])
         if text:
-            if _ends_previous_content(text):
+            if _ends_previous_content(lines[j], text):
                 break
             collected.insert(0, (j, text))
         j -= 1
+    # The title opens with its issuer (…人民政府办公厅关于…): lines above that are the
+    # tail of whatever preceded it.
+    opening = next((k for k, (_, t) in enumerate(collected) if ISSUER_OPENING.match(t)), 0)
+    collected = collected[opening:]
     if not collected:
         return number_at, ""
     return collected[0][0], "".join(t for _, t in collected)
 
 
-def _ends_previous_content(text: str) -> bool:
-    digits = sum(c.isdigit() for c in text)
+def _ends_previous_content(raw: str, text: str) -> bool:
+    table_row = len(re.findall(r"[0-9０-９]+", raw)) >= 4
     return (text.endswith(STOP) or bool(DATE_LINE.match(text)) or is_noise(text)
-            or len(text) <= 2 or digits >= 6 or NUMBER_LINE.match(text) is not None)
+            or len(text) <= 2 or table_row or NUMBER_LINE.match(text) is not None)
 
 
 def _leading_title(lines: list[str]) -> tuple[int, str]:
