@@ -56,10 +56,12 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
+    from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
+    app.register_blueprint(imports_bp)
 
 
 def register_commands(app: Flask) -> None:

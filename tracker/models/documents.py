@@ -26,7 +26,7 @@ class Document(db.Model):
     imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
-    tasks: Mapped[list["Task"]] = relationship(  # noqa: F821 - defined in tasks.py
+    tasks: Mapped[list[Task]] = relationship(  # noqa: F821 - defined in tasks.py
         back_populates="document", cascade="all, delete-orphan", order_by="Task.seq")
 
     @property

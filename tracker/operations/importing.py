@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Document, Task, User
+from tracker.models.base import utcnow
 from tracker.parsing import ParsedDocument, parse_text
 from tracker.parsing.text import squeeze
 from tracker.sources import document_text
@@ -169,6 +170,7 @@ def apply_plan(plan: DocumentPlan, user: User | None = None) -> ImportResult:
     doc.title, doc.issuer, doc.issue_date = plan.title, plan.issuer, plan.issue_date
     doc.source_name, doc.content_hash, doc.imported_by_id = plan.source_name, plan.content_hash, (
         user.id if user else None)
+    doc.imported_at = utcnow()
     result = ImportResult(doc)
     existing = _keyed(doc.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)

@@ -1,0 +1,35 @@
+import pytest
+
+from tests.browser import browser_page, live_server
+from tests.test_importing import PLAN
+from tracker.extensions import db
+from tracker.models import Task
+
+
+@pytest.mark.browser
+def test_supervisor_uploads_edits_a_lead_and_confirms(app, auth, tmp_path):
+    auth.create(username="sup", password="sup-password", role="supervisor")
+    path = tmp_path / "方案.txt"
+    path.write_bytes(PLAN.encode("gbk"))
+    with live_server(app) as base, browser_page() as page:
+        page.goto(base + "/auth/login")
+        page.fill("#username", "sup")
+        page.fill("#password", "sup-password")
+        page.click("input[type=submit]")
+        page.goto(base + "/imports/new")
+        page.set_input_files("#file", str(path))
+        page.click("input[type=submit]")
+        page.wait_for_selector("text=核对解析结果")
+        rows = page.locator("tr.task")
+        assert rows.count() == 3
+        lead = rows.nth(1).locator("input.lead")
+        assert lead.input_value() == "省司法厅"
+        lead.fill("省司法厅、省法院")
+        page.screenshot(path=str(tmp_path / "preview.png"), full_page=True)
+        page.click("input[value=确认导入]")
+        page.wait_for_selector("text=已导入 1 份文件")
+        row = page.locator("tr.task", has_text="完善审批制度")
+        assert row.locator("td.lead").inner_text() == "省司法厅*、省法院*"
+    with app.app_context():
+        task = db.session.scalar(db.select(Task).where(Task.text.startswith("完善审批制度")))
+        assert [u.name for u in task.leads()] == ["省司法厅", "省法院"]
