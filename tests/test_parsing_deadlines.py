@@ -18,6 +18,8 @@ from tracker.parsing.text import squeeze
     ("2023年上半年前完成", date(2023, 6, 30)),
     ("2023年三季度末前完成", date(2023, 9, 30)),
     ("2024年2月底前", date(2024, 2, 29)),
+    ("2023年6月完成", date(2023, 6, 30)),
+    ("力争2022年全面建成", date(2022, 12, 31)),
     ("２０１８年底前确定，２０２５年底前建立，２０２０年底前划定", date(2025, 12, 31)),
 ])
 def test_completion_phrases(phrase, expected):
@@ -25,7 +27,7 @@ def test_completion_phrases(phrase, expected):
 
 
 @pytest.mark.parametrize("phrase", [
-    "三年行动计划（２０１８—２０２０ 年）", "２０１８年起，当地政府要签订责任书", "２０２１年对上述地区给予奖励",
+    "三年行动计划（２０１８—２０２０ 年）", "２０１８年起，当地政府要签订责任书", "２０２１年对上述地区给予奖励", "２０１８年起全面完成",
     "２０１５ 年，宁波舟山港集装箱吞吐量达 ２０６３ 万标箱", "自2019年以来",
 ])
 def test_not_deadlines(phrase):

@@ -33,6 +33,8 @@ _PATTERNS = [
     re.compile(rf"{_Y}{BEFORE}(?![一二三四五六七八九十\d]+个?(?:季度|月))"),
     re.compile(rf"{_Y}?{_H}(?:底|末)?{BEFORE}"),
     re.compile(rf"{_Y}?{_Q}(?:底|末){BEFORE}?"),
+    # A date followed by what is finished by then: ２０２３年６月完成, ２０２２年建成.
+    re.compile(rf"{_Y}(?:{_M})?(?:底|末)?{BEFORE}?(?=(?:基本|全面|全部)?(?:完成|建成|出台|印发|落实到位))"),
 ]
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _HALF = {"上半年": 6, "年中": 6, "下半年": 12}

@@ -20,19 +20,19 @@ from dataclasses import dataclass, field
 from .units import canonical, looks_like_unit, split_units
 
 LEAD_LABELS = "牵头单位|牵头部门|牵头处室|主办单位|主责单位|主责部门|牵头"
-SUPPORT_LABELS = ("配合单位|配合部门|配合处室|协办单位|协办部门|参与单位|参与部门|协同单位|协作单位|支持单位|"
-                  "配合|协办|参与")
+SUPPORT_LABELS = ("配合单位|配合部门|配合处室|协办单位|协办部门|参与单位|参与部门|参加单位|协同单位|协作单位|"
+                  "支持单位|配合|协办|参与")
 RESPONSIBLE_LABELS = "主要责任单位|责任单位|责任部门|责任处室|实施单位|承办单位|责任主体|落实单位|责任"
 LABEL = re.compile(rf"({LEAD_LABELS}|{SUPPORT_LABELS}|{RESPONSIBLE_LABELS})[:：]")
 # Labels of other columns that may follow the units inside one designation.
 OTHER_LABEL = re.compile(r"[，；。]?(完成时限|完成时间|时间节点|进度安排|时限要求|完成期限)[:：]")
 FIRST_LEADS = re.compile(
-    r"[，。；、]?(?:其中)?(?:列|排|排列|排名|位列)(?:在)?(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?"
+    r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 LEAD_VERBS = "牵头负责|牵头"
 RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实"
-SUPPORT_VERBS = "参与|配合|协同|协助|协办"
+SUPPORT_VERBS = "参与|参加|配合|协同|协助|协办"
 VERB_END = re.compile(rf"(?P<verb>{LEAD_VERBS}|{RESPONSIBLE_VERBS}|{SUPPORT_VERBS})$")
 CLAUSE_SPLIT = "，；。,;"
 BRACKETS = {"（": "）", "〔": "〕"}

@@ -25,7 +25,7 @@ BROKEN_BRACKETS = re.compile(r"[!！]([^!！\"（）]{1,12})\"")
 # What a unit name ends with: an organ, an enterprise or institute, or a collective.
 UNIT_SUFFIX = re.compile(
     r"(厅|局|委|办|院|会|部|署|司|处|所|站|队|台|馆|社|协|联|银行|中心|集团|公司|政府|单位|部门|"
-    r"机关|机构|组织|大学|学院|学校|实验室|小组|办公室|委员会|海关|法院|检察院|分行|支行|"
+    r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|"
     r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
 BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区]（[^）]*）)$")
 COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|所在|其余)")
