@@ -27,7 +27,7 @@ LABEL = re.compile(rf"({LEAD_LABELS}|{SUPPORT_LABELS}|{RESPONSIBLE_LABELS})[:：
 # Labels of other columns that may follow the units inside one designation.
 OTHER_LABEL = re.compile(r"[，；。]?(完成时限|完成时间|时间节点|进度安排|时限要求|完成期限)[:：]")
 FIRST_LEADS = re.compile(
-    r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:单位|部门)?"
+    r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:责任)?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 LEAD_VERBS = "牵头负责|牵头"

@@ -167,7 +167,8 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             current, prev, i = None, None, i + 1
             continue
         at_start = current is None or prev is None or (
-            _ends_paragraph(prev, wide, prev_opened) and not _continues_labels(line, prev))
+            (_ends_paragraph(prev, wide, prev_opened) or _opens_label_line(line, prev))
+            and not _continues_labels(line, prev))
         marker = numbering.match(line.raw, at_start)
         prev_opened = marker is not None or at_start or _opens_designation(line, prev)
         if prev_opened or current is None:
@@ -179,6 +180,11 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
         prev = line
         i += 1
     return [b for b in blocks if b.text]
+
+
+def _opens_label_line(line: Line, prev: Line) -> bool:
+    """牵头单位：X at the start of a line stands on its own, unless a bracket opened just before."""
+    return bool(LABEL.match(line.text)) and not prev.text.endswith(("（", "〔"))
 
 
 def _continues_labels(line: Line, prev: Line) -> bool:

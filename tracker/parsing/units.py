@@ -28,6 +28,7 @@ UNIT_SUFFIX = re.compile(
     r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|"
     r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
 BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区]（[^）]*）)$")
+CONJUNCTION = re.compile(r"以及|及|和|与")
 COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|所在|其余)")
 
 
@@ -55,12 +56,22 @@ def split_units(text: str) -> list[str]:
     s = squeeze(text).replace("〔", "（").replace("〕", "）")
     s = BROKEN_BRACKETS.sub(r"（\1）", s)
     parts = _top_level_split(s)
-    names = [canonical(p) for p in _merge_places(parts)]
+    names = [canonical(n) for p in _merge_places(parts) for n in _split_conjunction(p)]
     seen: list[str] = []
     for n in names:
         if n and n not in seen:
             seen.append(n)
     return seen
+
+
+def _split_conjunction(item: str) -> list[str]:
+    """市级各有关部门及各县市区政府 -> two units, when both sides read as units
+    (省文化和旅游厅 stays whole: 省文化 is no unit)."""
+    for m in CONJUNCTION.finditer(item):
+        left, right = canonical(item[: m.start()]), item[m.end():]
+        if looks_like_unit(left) and looks_like_unit(canonical(right)):
+            return [left, *_split_conjunction(right)]
+    return [item]
 
 
 def _top_level_split(s: str) -> list[tuple[str, str]]:
