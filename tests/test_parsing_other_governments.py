@@ -43,3 +43,15 @@ def test_statement_naming_the_responsible_unit_column():
     text = ("二、责任分解中，列第一位的责任单位为牵头单位或汇总单位。\n"
             "（一）推进数字化改革。（市数据资源局、市发改委负责）\n")
     assert rows(text)[0][1:3] == (["市数据资源局"], ["市发改委"])
+
+
+def test_statement_that_responsible_units_lead():
+    text = ("一、各牵头单位（无牵头单位的，责任单位即为牵头单位，下同）要统筹制订办理方案。\n"
+            "二、重点任务\n（一）推进数字化改革。（责任单位：市数据局、市发改委）\n"
+            "（二）优化营商环境。（牵头单位：市发改委；责任单位：市市场监管局）\n")
+    assert [t[1:3] for t in rows(text)] == [(["市数据局", "市发改委"], []), (["市发改委"], ["市市场监管局"])]
+
+
+def test_statement_after_a_designation_does_not_reach_back():
+    text = "（一）甲工作。（市委组织部、市司法局负责）乙工作。（市财政局、市税务局负责。列第一位的为牵头单位，下同）\n"
+    assert [t[1:3] for t in rows(text)] == [(["市委组织部", "市司法局"], []), (["市财政局"], ["市税务局"])]

@@ -29,6 +29,7 @@ OTHER_LABEL = re.compile(r"[，；。]?(完成时限|完成时间|时间节点|�
 FIRST_LEADS = re.compile(
     r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:责任)?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
+RESPONSIBLE_LEAD = re.compile(r"[，。；]?(?:无牵头单位的[，,]?)?责任单位(?:即|均|即均)?为牵头单位(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 LEAD_VERBS = "牵头负责|牵头"
 RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实"
@@ -40,10 +41,21 @@ MAX_INNER = 600
 
 
 @dataclass
+class Conventions:
+    """What a document has said about who leads; it holds for every later designation."""
+
+    first_leads: bool = False  # 列第一位的为牵头单位
+    responsible_lead: bool = False  # 无牵头单位的，责任单位即为牵头单位
+
+    def read(self, text: str) -> None:
+        self.first_leads = self.first_leads or bool(FIRST_LEADS.search(text))
+        self.responsible_lead = self.responsible_lead or bool(RESPONSIBLE_LEAD.search(text))
+
+
+@dataclass
 class Roles:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
-    states_first_leads: bool = False
     time: str | None = None  # a labelled time cell, 完成时限：２０２３年６月
 
     def add(self, role: str, names: list[str]) -> None:
@@ -60,12 +72,16 @@ class Designation:
     bracketed: bool = True
 
 
-def parse(inner: str, first_leads: bool = False) -> Roles | None:
-    """Roles named by a designation's inner text, or None when it names no unit."""
+def parse(inner: str, conventions: Conventions | None = None) -> Roles | None:
+    """Roles named by a designation's inner text, or None when it names no unit.
+
+    A statement inside the designation (…。列第一位的为牵头单位，下同) is recorded in
+    `conventions` and applies to this designation too.
+    """
+    conventions = conventions or Conventions()
+    conventions.read(inner)
     roles = Roles()
-    text, count = FIRST_LEADS.subn("", inner)
-    roles.states_first_leads = count > 0
-    first_leads = first_leads or roles.states_first_leads
+    text = RESPONSIBLE_LEAD.sub("", FIRST_LEADS.sub("", inner))
     text, *other = OTHER_LABEL.split(text)
     text = text.strip("，；。 ")
     if other:
@@ -74,12 +90,12 @@ def parse(inner: str, first_leads: bool = False) -> Roles | None:
     if collective:
         roles.add("lead", [canonical(collective.group("name"))])
     elif LABEL.search(text):
-        _labelled(text, roles)
+        _labelled(text, roles, conventions.responsible_lead)
     else:
         _verbal(text, roles)
     roles.lead = [n for n in roles.lead if looks_like_unit(n)]
     roles.support = [n for n in roles.support if looks_like_unit(n) and n not in roles.lead]
-    if first_leads and len(roles.lead) > 1:
+    if conventions.first_leads and len(roles.lead) > 1:
         roles.support = roles.lead[1:] + roles.support
         roles.lead = roles.lead[:1]
     if not roles.lead and not roles.support:
@@ -102,7 +118,7 @@ def _take_marked(names: list[str], roles: Roles) -> list[str]:
     return rest
 
 
-def _labelled(text: str, roles: Roles) -> None:
+def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
     parts = LABEL.split(text)
     if parts[0].strip("，；。 "):
         _verbal(parts[0], roles)
@@ -123,6 +139,8 @@ def _labelled(text: str, roles: Roles) -> None:
             responsible.extend(names)
     if roles.lead:
         roles.add("support", responsible)
+    elif responsible_lead:
+        roles.add("lead", responsible)
     elif responsible:
         roles.add("lead", responsible[:1])
         roles.add("support", responsible[1:])
@@ -176,32 +194,34 @@ def _clauses(text: str) -> list[str]:
     return [c for c in out if c]
 
 
-def find(text: str, first_leads: bool = False) -> list[Designation]:
-    """Designations in one paragraph's normalised text, in order of appearance."""
+def find(text: str, conventions: Conventions) -> list[Designation]:
+    """Designations in one paragraph's normalised text, in order of appearance.
+
+    Statements in the prose between them update `conventions` as they are passed.
+    """
     found: list[Designation] = []
     depth_at = _depths(text)
+    prose_from = 0
     i = 0
     while i < len(text):
         ch = text[i]
+        end = None
         if ch in BRACKETS:
             close = _closing(text, i)
-            if close is not None:
-                inner = text[i + 1: close]
-                roles = parse(inner, first_leads) if _worth_parsing(inner) else None
-                if roles:
-                    found.append(Designation(i, close + 1, inner, roles))
-                    first_leads = first_leads or roles.states_first_leads
-                    i = close + 1
-                    continue
+            if close is not None and _worth_parsing(text[i + 1: close]):
+                end, inner, bracketed = close + 1, text[i + 1: close], True
         elif depth_at[i] == 0 and LABEL.match(text, i) and _label_starts_clause(text, i):
             end = _label_run_end(text, i)
-            roles = parse(text[i:end], first_leads)
+            inner, bracketed = text[i:end], False
+        if end is not None:
+            conventions.read(text[prose_from:i])
+            roles = parse(inner, conventions)
             if roles:
-                found.append(Designation(i, end, text[i:end], roles, bracketed=False))
-                first_leads = first_leads or roles.states_first_leads
-                i = end
+                found.append(Designation(i, end, inner, roles, bracketed))
+                prose_from = i = end
                 continue
         i += 1
+    conventions.read(text[prose_from:])
     return found
 
 

@@ -54,7 +54,7 @@ class _DocumentReader:
     def tasks(self) -> list[ParsedTask]:
         out: list[ParsedTask] = []
         stack: list[tuple[Marker, int]] = []
-        first_leads = False
+        conventions = designations.Conventions()
         columns: list[str | None] | None = None
         for b, block in enumerate(self.blocks):
             attachment = ATTACHMENT.match(block.text)
@@ -68,9 +68,7 @@ class _DocumentReader:
             self.stacks.append(list(stack))
             found: list[designations.Designation] = []
             if block.kind == "para":
-                # The statement may stand in prose too (各项任务列第一位的为牵头单位).
-                first_leads = first_leads or bool(designations.FIRST_LEADS.search(block.text))
-                found = designations.find(block.text, first_leads)
+                found = designations.find(block.text, conventions)
                 columns = None
             elif block.kind == "row":
                 header = worklist.header_columns([c.text for c in block.cells])
@@ -79,13 +77,11 @@ class _DocumentReader:
                 elif columns:
                     row = worklist.row_from_cells(columns, block.cells)
                     if row:
-                        out.append(self._row_task(row, first_leads))
+                        out.append(self._row_task(row, conventions))
             else:
-                out.extend(self._row_task(row, first_leads) for row in worklist.grid_rows(block.span))
+                out.extend(self._row_task(row, conventions) for row in worklist.grid_rows(block.span))
             self.found.append(found)
-            for d in found:
-                first_leads = first_leads or d.roles.states_first_leads
-                out.append(self._designation_task(b, d))
+            out.extend(self._designation_task(b, d) for d in found)
         return out
 
     # -- which text a designation covers -------------------------------------------------
@@ -190,11 +186,11 @@ class _DocumentReader:
 
     # -- work-list rows ------------------------------------------------------------------
 
-    def _row_task(self, row: worklist.Row, first_leads: bool) -> ParsedTask:
+    def _row_task(self, row: worklist.Row, conventions: designations.Conventions) -> ParsedTask:
         cells = {key: cell.text for key, cell in row.cells.items()}
         labelled = "；".join(f"{label}：{cells[key]}" for key, label in (
             ("lead", "牵头单位"), ("responsible", "责任单位"), ("support", "配合单位")) if cells.get(key))
-        roles = designations.parse(labelled, first_leads) if labelled else None
+        roles = designations.parse(labelled, conventions) if labelled else None
         time = row.cells.get("time")
         if time is not None and time.text:
             when = deadlines.cell_deadline(time.text, self.year)
