@@ -184,26 +184,19 @@ def assert_work_list(tasks, lead_support):
     assert [str(t.deadline) if t.deadline else t.deadline_text for t in tasks] == ["2022-06-30", "长期"]
 
 
-def test_import_docx_with_a_work_list_table(app, runner, tmp_path):
-    path = tmp_path / "plan.docx"
-    path.write_bytes(docx_bytes())
+@pytest.mark.parametrize("name,make,lead_support", [
+    ("plan.docx", docx_bytes, [(["省大数据局"], ["省财政厅", "省经信厅"]), (["省司法厅"], ["省市场监管局"])]),
+    ("plan.pdf", pdf_bytes, [(["省大数据局"], ["省财政厅"]), (["省司法厅"], [])]),
+])
+def test_import_file_with_a_work_list_table(app, runner, tmp_path, name, make, lead_support):
+    path = tmp_path / name
+    path.write_bytes(make())
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     with app.app_context():
         doc = db.session.scalar(select(Document))
-        assert doc.number == "浙政办发〔2022〕9号" and doc.source_name == "plan.docx"
-        assert_work_list(doc.tasks, [(["省大数据局"], ["省财政厅", "省经信厅"]), (["省司法厅"], ["省市场监管局"])])
-
-
-def test_import_pdf_with_a_work_list_table(app, runner, tmp_path):
-    path = tmp_path / "plan.pdf"
-    path.write_bytes(pdf_bytes())
-    result = runner.invoke(args=["import", str(path)])
-    assert result.exit_code == 0, result.output
-    with app.app_context():
-        doc = db.session.scalar(select(Document))
-        assert doc.number == "浙政办发〔2022〕9号"
-        assert_work_list(doc.tasks, [(["省大数据局"], ["省财政厅"]), (["省司法厅"], [])])
+        assert doc.number == "浙政办发〔2022〕9号" and doc.source_name == name
+        assert_work_list(doc.tasks, lead_support)
 
 
 @pytest.mark.parametrize("name,data,message", [

@@ -137,11 +137,17 @@ def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
             roles.add("support", names)
         else:
             responsible.extend(names)
+    _settle(roles, responsible, all_lead=responsible_lead)
+
+
+def _settle(roles: Roles, responsible: list[str], all_lead: bool) -> None:
+    """Units named only as responsible support a named lead; without one, all of them
+    lead (负责 / 组织实施) or the first listed does (a 责任单位 list)."""
     if roles.lead:
         roles.add("support", responsible)
-    elif responsible_lead:
+    elif all_lead:
         roles.add("lead", responsible)
-    elif responsible:
+    else:
         roles.add("lead", responsible[:1])
         roles.add("support", responsible[1:])
 
@@ -174,10 +180,7 @@ def _verbal(text: str, roles: Roles) -> None:
         else:
             responsible.extend(lead_names)
         roles.add("support", partner_names)
-    if roles.lead:
-        roles.add("support", responsible)
-    else:
-        roles.add("lead", responsible)
+    _settle(roles, responsible, all_lead=True)
 
 
 def _clauses(text: str) -> list[str]:
