@@ -77,3 +77,12 @@ def test_create_app_without_config_uses_instance_folder(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'y.sqlite'}")
     app = create_app()
     assert app.config["SECRET_KEY"]
+
+
+def test_times_are_shown_in_the_office_time_zone(app):
+    from datetime import UTC, datetime
+
+    localtime = app.jinja_env.filters["localtime"]
+    assert localtime(datetime(2021, 6, 4, 16, 30, tzinfo=UTC)) == "2021-06-05 00:30"
+    assert localtime(datetime(2021, 6, 4, 16, 30)) == "2021-06-05 00:30"  # SQLite gives no zone
+    assert localtime(None) == ""

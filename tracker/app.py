@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from sqlalchemy import event
@@ -26,6 +28,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
+    register_filters(app)
     return app
 
 
@@ -67,6 +70,19 @@ def register_blueprints(app: Flask) -> None:
 def register_commands(app: Flask) -> None:
     for command in commands.ALL:
         app.cli.add_command(command)
+
+
+def register_filters(app: Flask) -> None:
+    zone = ZoneInfo(app.config["TIMEZONE"])
+
+    @app.template_filter("localtime")
+    def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+        """A stored UTC time in the office's time zone (SQLite returns it without zone)."""
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value.astimezone(zone).strftime(fmt)
 
 
 def register_errorhandlers(app: Flask) -> None:
