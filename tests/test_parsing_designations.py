@@ -109,3 +109,9 @@ def test_paragraph_reaches_back_to_a_run_in_item_heading():
     task = one(text)
     assert task.text.startswith("完善土壤环境监测网络。")
     assert task.support == ["省农业厅"]
+
+
+def test_bare_luoshi_after_a_lead_supports_and_remarks_are_ignored():
+    task = one("（一）整治环境。（市住建局牵头，市城管局配合，各县区政府落实。以下工作均需各县区政府落实，不再列出）\n")
+    assert task.lead == ["市住建局"]
+    assert task.support == ["市城管局", "各县区政府"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .units import canonical, looks_like_unit, split_units
+from .units import PROSE, canonical, looks_like_unit, split_units
 
 LEAD_LABELS = "牵头单位|牵头部门|牵头处室|主办单位|主责单位|主责部门|牵头"
 SUPPORT_LABELS = ("配合单位|配合部门|配合处室|协办单位|协办部门|参与单位|参与部门|参加单位|协同单位|协作单位|"
@@ -32,7 +32,7 @@ FIRST_LEADS = re.compile(
 RESPONSIBLE_LEAD = re.compile(r"[，。；]?(?:无牵头单位的[，,]?)?责任单位(?:即|均|即均)?为牵头单位(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 LEAD_VERBS = "牵头负责|牵头"
-RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实"
+RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实|抓好落实|落实"
 SUPPORT_VERBS = "参与|参加|配合|协同|协助|协办"
 VERB_END = re.compile(rf"(?P<verb>{LEAD_VERBS}|{RESPONSIBLE_VERBS}|{SUPPORT_VERBS})$")
 CLAUSE_SPLIT = "，；。,;"
@@ -168,6 +168,8 @@ def _verbal(text: str, roles: Roles) -> None:
         names = pending[: m.start()]
         verb = m.group("verb")
         pending = ""
+        if PROSE.search(names):  # 以下工作均需各市政府落实: a remark, not a designation
+            continue
         if "会同" in names:
             head, _, partners = names.partition("会同")
             lead_names, partner_names = split_units(head), split_units(partners)

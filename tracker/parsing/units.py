@@ -28,6 +28,8 @@ UNIT_SUFFIX = re.compile(
     r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|"
     r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
 BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区]（[^）]*）)$")
+# Words of a sentence, not of a name: 以下工作均需各市政府落实.
+PROSE = re.compile(r"以下|以上|均需|需要|应当|要求|不再|根据|通过")
 CONJUNCTION = re.compile(r"以及|及|和|与")
 COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|所在|其余)")
 
@@ -48,7 +50,8 @@ def canonical(name: str) -> str:
 def looks_like_unit(name: str) -> bool:
     """Whether a canonical name reads as an organisation, not a phrase of prose."""
     bare = re.sub(r"（[^）]*）$", "", name)
-    return 2 <= len(name) <= 40 and "。" not in name and bool(UNIT_SUFFIX.search(bare))
+    return (2 <= len(name) <= 40 and "。" not in name and not PROSE.search(name)
+            and bool(UNIT_SUFFIX.search(bare)))
 
 
 def split_units(text: str) -> list[str]:
