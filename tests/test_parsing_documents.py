@@ -139,3 +139,12 @@ def test_cli_reports_unreadable_file(tmp_path):
     result = run_cli(path)
     assert result.returncode == 1
     assert "image.txt" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_number_printed_above_the_title():
+    text = ("鞍立政发〔2023〕2号\n立山区人民政府关于印发《重点工作任务分解\n和责任分工方案》的通知\n\n各街道办事处:\n\n"
+            "一、主要目标\n1.地区生产总值增长6.2%左右。(区发改局负责)\n")
+    [doc] = parse_text(text)
+    assert doc.number == "鞍立政发〔2023〕2号"
+    assert doc.title == "立山区人民政府关于印发《重点工作任务分解和责任分工方案》的通知"
+    assert [(t.line, t.lead) for t in doc.tasks] == [(8, ["区发改局"])]

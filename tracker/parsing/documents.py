@@ -41,7 +41,13 @@ def split(lines: list[str]) -> list[DocumentSpan]:
         number = squeeze(line)
         if NUMBER_LINE.match(number):
             first, title = _title_before(lines, i)
-            spans.append(DocumentSpan(number, title, first, i + 1))
+            body_start = i + 1
+            if not TITLE_END.search(title):
+                # Some documents print the number above the title.
+                after, title_after = _title_after(lines, i)
+                if title_after:
+                    first, title, body_start = i, title_after, after
+            spans.append(DocumentSpan(number, title, first, body_start))
     if not spans:
         first, title = _leading_title(lines)
         spans.append(DocumentSpan(None, title, first, first))
@@ -68,6 +74,21 @@ def _title_before(lines: list[str], number_at: int) -> tuple[int, str]:
     if not collected:
         return number_at, ""
     return collected[0][0], "".join(t for _, t in collected)
+
+
+def _title_after(lines: list[str], number_at: int) -> tuple[int, str]:
+    """A title of at most three lines right below the number, ending like a title."""
+    collected: list[str] = []
+    for j in range(number_at + 1, min(len(lines), number_at + 8)):
+        text = squeeze(lines[j])
+        if not text:
+            continue
+        collected.append(text)
+        if TITLE_END.search(text) and ISSUER_OPENING.match(collected[0]):
+            return j + 1, "".join(collected)
+        if len(collected) == 3 or text.endswith(STOP):
+            break
+    return number_at + 1, ""
 
 
 def _ends_previous_content(raw: str, text: str) -> bool:
