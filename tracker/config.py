@@ -52,6 +52,9 @@ class Config:
         self.MAX_UPLOAD_MB = _env_int("TRACKER_MAX_UPLOAD_MB", 20)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024
         self.TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai")
+        # A CSRF token lives as long as the login session, so a supervisor who spends an
+        # hour correcting an import preview does not lose the work to an expired token.
+        self.WTF_CSRF_TIME_LIMIT = None
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_HTTPONLY = True
