@@ -13,7 +13,6 @@ from tracker.extensions import db
 from .base import Timestamp, choice, utcnow
 
 UNIT_KINDS = ("department", "government", "collective")
-KIND_LABELS = {"department": "省级部门", "government": "地方政府", "collective": "集合称谓"}
 
 
 class Unit(db.Model):
@@ -34,10 +33,6 @@ class Unit(db.Model):
 
     def email_list(self) -> list[str]:
         return [e for e in re.split(r"[,;，；\s]+", self.emails or "") if e]
-
-    @property
-    def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, self.kind)
 
     @classmethod
     def lookup(cls, session: Session, name: str) -> Unit | None:

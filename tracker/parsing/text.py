@@ -29,11 +29,6 @@ def is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
 
 
-def fold_char(ch: str) -> str:
-    """Fold one character; the result is always exactly one character."""
-    return ch.translate(_FOLD)
-
-
 def fold(text: str) -> str:
     """Fold a whole string character by character (length is preserved)."""
     out = text.translate(_FOLD)
