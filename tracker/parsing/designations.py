@@ -32,7 +32,8 @@ FIRST_LEADS = re.compile(
 RESPONSIBLE_LEAD = re.compile(r"[，。；]?(?:无牵头单位的[，,]?)?责任单位(?:即|均|即均)?为牵头单位(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 LEAD_VERBS = "牵头负责|牵头"
-RESPONSIBLE_VERBS = "具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实|抓好落实|落实"
+RESPONSIBLE_VERBS = ("具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实|"
+                     "抓好落实|落实")
 SUPPORT_VERBS = "参与|参加|配合|协同|协助|协办"
 VERB_END = re.compile(rf"(?P<verb>{LEAD_VERBS}|{RESPONSIBLE_VERBS}|{SUPPORT_VERBS})$")
 CLAUSE_SPLIT = "，；。,;"
