@@ -247,3 +247,35 @@ def test_plan_then_apply_writes_nothing_before_apply(app):
         apply_plan(plans[0])
         db.session.commit()
         assert count(Task) == 3
+
+
+def test_pdf_paragraphs_wrapped_over_lines(app, runner, tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=14, leading=22, firstLineIndent=28,
+                           wordWrap="CJK")
+    paragraphs = [
+        "浙江省人民政府办公厅关于印发测试行动方案的通知", "浙政办发〔2022〕9号", "一、重点任务",
+        "（一）建设公共数据平台。推进数据共享，完善全省公共数据目录，加快建设数据高铁，推动公共数据开放共享"
+        "和应用创新，建立跨层级的公共数据平台网络体系。到2023年底，建成统一的数据平台。"
+        "（责任单位：省大数据局、省财政厅、省经信厅）",
+        "（二）完善审批制度。深化审批制度改革，推行一件事集成改革，压缩审批时限，提升审批效率。"
+        "2022年底前完成。（省司法厅牵头，省市场监管局配合）",
+        "各地、各部门要加强组织领导，确保各项任务落到实处。",
+    ]
+    out = io.BytesIO()
+    SimpleDocTemplate(out, pagesize=A4).build([Paragraph(p, style) for p in paragraphs])
+    path = tmp_path / "wrapped.pdf"
+    path.write_bytes(out.getvalue())
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    with app.app_context():
+        tasks = db.session.scalar(select(Document)).tasks
+        assert [(t.section, [u.name for u in t.leads()], [u.name for u in t.supports()], str(t.deadline))
+                for t in tasks] == [("一/（一）", ["省大数据局"], ["省财政厅", "省经信厅"], "2023-12-31"),
+                                    ("一/（二）", ["省司法厅"], ["省市场监管局"], "2022-12-31")]
+        assert "\n" not in tasks[0].text and tasks[0].text.endswith("建成统一的数据平台。")

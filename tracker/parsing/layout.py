@@ -120,7 +120,10 @@ def full_width(lines: list[Line]) -> float | None:
     """
     widths = [line.width for line in lines if line.width >= 12]
     if len(widths) < 8:
-        return None
+        # Too few lines for a mode: a short text is wrapped if several lines reach its widest.
+        widest = max(widths, default=0)
+        full = [w for w in widths if w >= widest - 2.5]
+        return widest if len(full) >= 3 and widest <= 60 else None
     mode, _ = Counter(round(w) for w in widths).most_common(1)[0]
     near = sum(1 for w in widths if abs(w - mode) <= 3)
     if mode > 60 or near < 0.35 * len(widths):
@@ -168,7 +171,7 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             continue
         at_start = current is None or prev is None or (
             (_ends_paragraph(prev, wide, prev_opened) or _opens_label_line(line, prev))
-            and not _continues_labels(line, prev))
+            and not _continues_labels(line, prev) and not _inside_brackets(current))
         marker = numbering.match(line.raw, at_start)
         prev_opened = marker is not None or at_start or _opens_designation(line, prev)
         if prev_opened or current is None:
@@ -180,6 +183,13 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
         prev = line
         i += 1
     return [b for b in blocks if b.text]
+
+
+def _inside_brackets(span: Span) -> bool:
+    """A bracket opened near the end of the paragraph and not closed: the line that
+    follows finishes it (a designation broken across lines never ends a paragraph)."""
+    tail = span.text[-80:]
+    return tail.count("（") > tail.count("）") or tail.count("〔") > tail.count("〕")
 
 
 def _opens_label_line(line: Line, prev: Line) -> bool:
