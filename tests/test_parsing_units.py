@@ -26,6 +26,7 @@ def test_split_units(written, units):
     ("ＡＢＣ集团", "ABC集团"),
     ("各市、县!市、区\"政府", "各市、县（市、区）政府"),  # PDF font artefact for （）
     ("由省财政厅", "省财政厅"),
+    ("具体由省财政厅", "省财政厅"),
     ("省教育厅负责", "省教育厅"),
 ])
 def test_canonical(written, name):

@@ -18,7 +18,7 @@ OPEN, CLOSE = "（〔“《", "）〕”》"
 TRAILING = re.compile(
     r"(等有关单位|等单位|等部门|等|按职责分工落实|按职责分工负责|按职责分工|按职责|分别|共同|"
     r"具体|负责落实|参与|配合|协同|协助|负责|牵头|组织实施|落实|实施)+$")
-LEADING = re.compile(r"^(由|请|和|及|以及)")
+LEADING = re.compile(r"^(?:(?:具体|分别|统一|均|主要)?(?:由|请)|和|及|以及)")
 # PDF fonts sometimes map full-width brackets to ASCII '!' and '"': 县!市、区"政府.
 BROKEN_BRACKETS = re.compile(r"[!！]([^!！\"（）]{1,12})\"")
 
