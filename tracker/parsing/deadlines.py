@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-BY = r"(?:到|至|截至|截止到?|于|在)"
+BY = r"(?:到|至|于|在)"
 BEFORE = r"(?:前|之前|以前)"
 _Y = r"(?P<y>(?:19|20)\d{2})年"
 _M = r"(?P<m>1[0-2]|0?[1-9])月"
@@ -38,8 +38,9 @@ _PATTERNS = [
 ]
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _HALF = {"上半年": 6, "年中": 6, "下半年": 12}
-# A plan's years, "(2018—2020年)", and ranges are names, not deadlines.
-_RANGE = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2})?年")
+# A plan's years, "(2018—2020年)", name a plan; "截至2022年底，已建成…" reports the past.
+_NOT_DEADLINES = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2})?年"
+                    r"|(?:截至|截止到?)(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?")
 _CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y)]
 
 
@@ -88,7 +89,7 @@ def _matches(patterns: list[re.Pattern[str]], text: str, default_year: int | Non
 
 def latest(text: str, default_year: int | None = None) -> Deadline | None:
     """The latest completion phrase of `text` (normalised: ASCII digits, no whitespace)."""
-    masked = _RANGE.sub(lambda m: "#" * len(m.group(0)), text)
+    masked = _NOT_DEADLINES.sub(lambda m: "#" * len(m.group(0)), text)
     found = _matches(_PATTERNS, masked, default_year)
     return max(found, key=lambda d: (d.date, d.end - d.start)) if found else None
 
