@@ -61,10 +61,12 @@ def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
     from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
+    from tracker.units.routes import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(imports_bp)
+    app.register_blueprint(units_bp)
 
 
 def register_commands(app: Flask) -> None:

@@ -8,7 +8,7 @@ import io
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import Unit, UnitAlias
+from tracker.models import ProgressReport, ReminderLog, TaskUnit, Unit, UnitAlias, User
 from tracker.models.units import UNIT_KINDS
 from tracker.parsing.units import canonical
 
@@ -100,3 +100,34 @@ def export_units_csv() -> str:
     for unit in db.session.scalars(select(Unit).order_by(Unit.kind, Unit.name)):
         writer.writerow([unit.name, unit.kind, "|".join(a.name for a in unit.aliases), unit.emails or ""])
     return out.getvalue()
+
+
+def merge_unit(source: Unit, target: Unit) -> int:
+    """Fold `source` into `target`: its name and aliases become aliases of `target`, and
+    its tasks, accounts, reports and reminders move over. Returns the tasks moved.
+
+    A task that names both keeps the role `target` already has.
+    """
+    if source.id == target.id:
+        raise DirectoryError("cannot merge a unit into itself")
+    moved = 0
+    for assignment in db.session.scalars(select(TaskUnit).where(TaskUnit.unit_id == source.id)).all():
+        clash = db.session.get(TaskUnit, (assignment.task_id, target.id))
+        if clash is None:
+            db.session.add(TaskUnit(task_id=assignment.task_id, unit_id=target.id, role=assignment.role,
+                                    position=assignment.position))
+            moved += 1
+        db.session.delete(assignment)
+    for model in (User, ProgressReport, ReminderLog):
+        db.session.execute(db.update(model).where(model.unit_id == source.id).values(unit_id=target.id))
+    names = [source.name] + [a.name for a in source.aliases]
+    db.session.delete(source)
+    db.session.flush()
+    for name in names:
+        target.aliases.append(UnitAlias(name=name))
+    db.session.flush()
+    return moved
+
+
+def units_for_review() -> list[Unit]:
+    return list(db.session.scalars(select(Unit).where(Unit.needs_review.is_(True)).order_by(Unit.name)))
