@@ -279,3 +279,18 @@ def test_pdf_paragraphs_wrapped_over_lines(app, runner, tmp_path):
                 for t in tasks] == [("一/（一）", ["省大数据局"], ["省财政厅", "省经信厅"], "2023-12-31"),
                                     ("一/（二）", ["省司法厅"], ["省市场监管局"], "2022-12-31")]
         assert "\n" not in tasks[0].text and tasks[0].text.endswith("建成统一的数据平台。")
+
+
+def test_commands_say_when_the_database_is_not_initialised(tmp_path):
+    from tracker.app import create_app
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    result = app.test_cli_runner().invoke(args=["import", str(write(tmp_path, "plan.txt", PLAN))])
+    assert result.exit_code != 0 and "请先运行 tracker init" in result.output
+
+
+def test_document_without_number_or_title_is_named_after_its_file(app, runner, tmp_path):
+    result = runner.invoke(args=["import", str(write(tmp_path, "专项整治.txt", "（一）开展调查。（省环保厅牵头）\n"))])
+    assert "[新增] （无文号）  专项整治" in result.output
+    with app.app_context():
+        assert db.session.scalar(select(Document)).title == "专项整治"

@@ -10,7 +10,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from tracker.extensions import db
 from tracker.models import Document, Unit, User
@@ -40,6 +40,12 @@ def init_command(demo: bool) -> None:
         _demo_accounts()
 
 
+def _require_schema() -> None:
+    """A clear message instead of a database error when `tracker init` has not run."""
+    if not inspect(db.engine).has_table("alembic_version"):
+        raise click.ClickException("数据库尚未初始化：请先运行 tracker init")
+
+
 def _import_seeds() -> None:
     """An empty database gets the unit directory and the seed gazettes."""
     created, _ = import_units_csv((SEEDS / "units.csv").read_text(encoding="utf-8"))
@@ -53,7 +59,8 @@ def _import_seeds() -> None:
 
 def _echo_plan(plan: DocumentPlan) -> None:
     status = {"new": "新增", "unchanged": "无变化", "revised": "有修订"}[plan.status]
-    line = f"[{status}] {plan.label}  {plan.title}  任务 {len(plan.tasks)} 项，未明确单位 {plan.unassigned} 项"
+    line = (f"[{status}] {plan.number or '（无文号）'}  {plan.title}  "
+            f"任务 {len(plan.tasks)} 项，未明确单位 {plan.unassigned} 项")
     unknown = plan.unknown_units()
     if unknown:
         line += f"，目录外单位：{'、'.join(unknown)}"
@@ -74,6 +81,7 @@ def _echo_plan(plan: DocumentPlan) -> None:
 @with_appcontext
 def import_command(paths: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
     """Import documents (.txt in UTF-8 or GBK, .docx, .pdf) and their tasks."""
+    _require_schema()
     failed = False
     for path in paths:
         try:
@@ -128,6 +136,7 @@ def users_group() -> None:
 @with_appcontext
 def add_user(username: str, role: str, unit_name: str | None, email: str | None) -> None:
     """Create a user; the password is read from standard input."""
+    _require_schema()
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
@@ -161,6 +170,7 @@ def units_group() -> None:
 @with_appcontext
 def units_import(path: Path) -> None:
     """Create or update units from a CSV file."""
+    _require_schema()
     try:
         created, updated = import_units_csv(path.read_text(encoding="utf-8-sig"))
     except (DirectoryError, UnicodeDecodeError) as exc:

@@ -14,6 +14,7 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -105,7 +106,9 @@ def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None,
     for doc in parsed:
         if not doc.tasks and not keep_empty:
             continue
-        plan = DocumentPlan(doc.number, doc.title, doc.issuer, doc.date, source_name, content_hash(doc),
+        # A document with neither number nor title is known by the file it came from.
+        title = doc.title or (Path(source_name).stem if source_name else "")
+        plan = DocumentPlan(doc.number, title, doc.issuer, doc.date, source_name, content_hash(doc),
                             drafts_from(doc))
         compare(plan)
         plans.append(plan)

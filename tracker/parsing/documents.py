@@ -23,6 +23,7 @@ TITLE_END = re.compile(
 STOP = tuple("。；：！？）")
 ISSUER_OPENING = re.compile(r"^[\u3400-\u9fff（）]{2,30}?(人民政府|政府|办公厅|办公室|委员会|厅|局|委|办)(关于|$)")
 MAX_TITLE_LINES = 5
+NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 
 
 @dataclass
@@ -113,7 +114,11 @@ def _leading_title(lines: list[str]) -> tuple[int, str]:
         return 0, ""
     if not TITLE_END.search(collected[-1]):
         collected = collected[:1]
-    return first, "".join(collected)
+    title = "".join(collected)
+    # Text that starts straight with its content (a numbered item, a sentence) has no title.
+    if title.endswith(STOP + ("，",)) or NUMBERED.match(title):
+        return first, ""
+    return first, title
 
 
 def signature(lines: list[str]) -> tuple[str | None, date | None]:
