@@ -69,6 +69,16 @@ def test_review_page_merge_and_confirm(app, client, supervisor):
         assert db.session.get(Unit, unit_id).needs_review is False
 
 
+def test_merge_needs_a_chosen_unit(app, client, supervisor):
+    new_id, _ = setup_units(app)
+    page = client.get("/units/")
+    client.post(f"/units/{new_id}/merge", data={f"u{new_id}-csrf_token": csrf_token(page.text),
+                                                f"u{new_id}-target": "0"})
+    assert "请选择要并入的单位。" in client.get("/units/").text
+    with app.app_context():
+        assert db.session.get(Unit, new_id) is not None
+
+
 def test_merge_without_token_changes_nothing(app, client, supervisor):
     new_id, known_id = setup_units(app)
     assert client.post(f"/units/{new_id}/merge", data={f"u{new_id}-target": str(known_id)}).status_code == 400

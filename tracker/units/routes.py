@@ -17,7 +17,7 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 
 def _merge_form(unit: Unit) -> MergeUnitForm:
     form = MergeUnitForm(prefix=f"u{unit.id}")
-    form.target.choices = [(u.id, u.name) for u in db.session.scalars(
+    form.target.choices = [(0, "请选择要并入的单位")] + [(u.id, u.name) for u in db.session.scalars(
         select(Unit).where(Unit.id != unit.id, Unit.needs_review.is_(False)).order_by(Unit.name))]
     return form
 
@@ -48,7 +48,7 @@ def confirm(unit_id: int):
 def merge(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
     form = _merge_form(unit)
-    if not form.validate_on_submit():
+    if not form.validate_on_submit() or not form.target.data:
         flash("请选择要并入的单位。", "danger")
         return redirect(url_for("units.index"))
     target = db.session.get(Unit, form.target.data)
