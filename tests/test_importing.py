@@ -294,3 +294,15 @@ def test_document_without_number_or_title_is_named_after_its_file(app, runner, t
     assert "[新增] （无文号）  专项整治" in result.output
     with app.app_context():
         assert db.session.scalar(select(Document)).title == "专项整治"
+
+
+@pytest.mark.postgres
+def test_init_imports_the_seeds_on_postgres(pg_app):
+    runner = pg_app.test_cli_runner()
+    assert runner.invoke(args=["init"]).exit_code == 0
+    with pg_app.app_context():
+        first = (count(Document), count(Task), count(Unit))
+    assert first[1] == 226
+    assert runner.invoke(args=["init"]).exit_code == 0
+    with pg_app.app_context():
+        assert (count(Document), count(Task), count(Unit)) == first
