@@ -115,3 +115,15 @@ def test_bare_luoshi_after_a_lead_supports_and_remarks_are_ignored():
     task = one("（一）整治环境。（市住建局牵头，市城管局配合，各县区政府落实。以下工作均需各县区政府落实，不再列出）\n")
     assert task.lead == ["市住建局"]
     assert task.support == ["市城管局", "各县区政府"]
+
+
+def test_standalone_designation_after_short_items_covers_the_sub_section():
+    task = one("二、重点任务\n（三）加强保障。\n1. 加强组织领导。\n2. 加强资金保障。\n3. 加强人才保障。\n"
+               "（责任单位：市委办、市财政局）\n")
+    assert task.section == "二/（三）"
+    assert task.text.startswith("加强保障。") and task.text.endswith("加强人才保障。")
+
+
+def test_standalone_designation_after_a_designated_list_covers_only_the_last_item():
+    found = tasks("二、重点任务\n（一）推进改革。\n（二）加强监管。（市监局负责）\n（三）优化服务。\n（责任单位：市政务办）\n")
+    assert [(t.section, t.text) for t in found] == [("二/（二）", "加强监管。"), ("二/（三）", "优化服务。")]

@@ -129,7 +129,8 @@ class _DocumentReader:
             marker, item = stack[-1]
             siblings = [k for k in range(stack[-2][1] + 1 if len(stack) > 1 else 0, b)
                         if self.blocks[k].marker and self.blocks[k].marker.level == marker.level]
-            if len(siblings) >= 2 and self._is_content_item(item):
+            # A list: the paragraph before is itself an item, or the body of one that runs in.
+            if len(siblings) >= 2 and (item == p or self._runs_in(item)):
                 parent = stack[-2][1] if len(stack) > 1 else siblings[0]
                 if not self._designated_between(parent, b):
                     return (parent, 0)
@@ -155,9 +156,6 @@ class _DocumentReader:
         body = self.blocks[b].text[self._marker_width(b):]
         cut = re.search(r"[。；：！？]", body)
         return bool(cut) and len(body) - cut.end() >= 5
-
-    def _is_content_item(self, b: int) -> bool:
-        return self._runs_in(b) or len(self.blocks[b].text) - self._marker_width(b) > 30
 
     def _text_between(self, start: tuple[int, int], end: tuple[int, int]) -> Span:
         parts: list[Span] = []
