@@ -55,8 +55,9 @@ def test_asides_are_not_designations(aside):
 
 
 def test_labelled_lines_outside_brackets_form_one_designation():
-    task = one("（一）深化审批改革。推行集成改革。\n牵头单位：市发改委\n责任单位：市市场监管局、市数据局\n"
-               "完成时限：2023年6月\n（二）另一项工作说明。\n")
+    task, other = tasks("（一）深化审批改革。推行集成改革。\n牵头单位：市发改委\n责任单位：市市场监管局、市数据局\n"
+                        "完成时限：2023年6月\n（二）另一项工作说明。\n")
+    assert (other.text, other.lead, other.support) == ("另一项工作说明。", [], [])
     assert task.lead == ["市发改委"]
     assert task.support == ["市市场监管局", "市数据局"]
     assert task.text == "深化审批改革。推行集成改革。"
@@ -96,7 +97,8 @@ def test_standalone_designation_after_a_list_covers_the_sub_section():
     text = ("二、主要任务\n（一）数字基础设施建设行动。\n１ 高质量建设５Ｇ网络。鼓励共建共享，优先开展重点区域网络建设。\n"
             "２ 优化布局数据中心。支持都市区做大做强数据中心，争取建设国家级节点。\n"
             "（责任单位：省经信厅、省发展改革委）\n（二）整体智治设施建设行动。\n")
-    task = one(text)
+    task, following = tasks(text)
+    assert (following.section, following.lead) == ("二/（二）", [])  # numbered like (一), not designated
     assert task.text.startswith("数字基础设施建设行动。")
     assert "优化布局数据中心" in task.text
     assert task.section == "二/（一）"
@@ -126,4 +128,15 @@ def test_standalone_designation_after_short_items_covers_the_sub_section():
 
 def test_standalone_designation_after_a_designated_list_covers_only_the_last_item():
     found = tasks("二、重点任务\n（一）推进改革。\n（二）加强监管。（市监局负责）\n（三）优化服务。\n（责任单位：市政务办）\n")
-    assert [(t.section, t.text) for t in found] == [("二/（二）", "加强监管。"), ("二/（三）", "优化服务。")]
+    assert [(t.section, t.text, t.lead) for t in found] == [
+        ("二/（一）", "推进改革。", []), ("二/（二）", "加强监管。", ["市监局"]), ("二/（三）", "优化服务。", ["市政务办"])]
+
+
+def test_items_numbered_like_designated_ones_but_unassigned_are_reported_without_units():
+    found = tasks("一、总体要求\n（一）指导思想。坚持稳中求进。\n二、主要任务\n（一）推进改革。（市发改委负责）\n"
+                  "（二）加强监管，2023年底前完成。\n（三）优化服务。（市政务办负责）\n")
+    assert [(t.section, t.text, t.lead, str(t.deadline)) for t in found] == [
+        ("二/（一）", "推进改革。", ["市发改委"], "None"),
+        ("二/（二）", "加强监管，2023年底前完成。", [], "2023-12-31"),
+        ("二/（三）", "优化服务。", ["市政务办"], "None"),
+    ]

@@ -49,23 +49,26 @@ class _DocumentReader:
         self.year = year
         self.stacks: list[list[tuple[Marker, int]]] = []
         self.found: list[list[designations.Designation]] = []
-        self.prefix: list[str] = []
+        self.prefixes: list[list[str]] = []  # 附件 prefix of each block's section path
+        self.covered: set[int] = set()  # blocks whose text some designation covers
 
     def tasks(self) -> list[ParsedTask]:
         out: list[ParsedTask] = []
         stack: list[tuple[Marker, int]] = []
         conventions = designations.Conventions()
         columns: list[str | None] | None = None
+        prefix: list[str] = []
         for b, block in enumerate(self.blocks):
             attachment = ATTACHMENT.match(block.text)
             if attachment and block.kind == "para":
                 stack = []
-                self.prefix = [f"附件{attachment.group(1)}"]
+                prefix = [f"附件{attachment.group(1)}"]
             if block.marker:
                 while stack and stack[-1][0].level >= block.marker.level:
                     stack.pop()
                 stack.append((block.marker, b))
             self.stacks.append(list(stack))
+            self.prefixes.append(prefix)
             found: list[designations.Designation] = []
             if block.kind == "para":
                 found = designations.find(block.text, conventions)
@@ -82,7 +85,8 @@ class _DocumentReader:
                 out.extend(self._row_task(row, conventions) for row in worklist.grid_rows(block.span))
             self.found.append(found)
             out.extend(self._designation_task(b, d) for d in found)
-        return out
+        out.extend(self._unassigned())
+        return sorted(out, key=lambda t: t.line)
 
     # -- which text a designation covers -------------------------------------------------
 
@@ -95,6 +99,7 @@ class _DocumentReader:
             start = self._standalone_start(b)
         else:
             start = self._paragraph_start(b)
+        self.covered.update(range(start[0], b + 1))
         text = self._text_between(start, (b, d.start))
         inner = block.span.slice(d.start, d.end)
         searched = Span(text.text + "\n" + inner.text, text.orig + "\n" + inner.orig,
@@ -180,7 +185,42 @@ class _DocumentReader:
         return joined
 
     def _path(self, b: int) -> str:
-        return "/".join(self.prefix + ([section_path([m for m, _ in self.stacks[b]])] if self.stacks[b] else []))
+        return "/".join(self.prefixes[b] + ([section_path([m for m, _ in self.stacks[b]])] if self.stacks[b] else []))
+
+    # -- numbered items nobody was assigned ------------------------------------------------
+
+    def _unassigned(self) -> list[ParsedTask]:
+        """Items numbered like their designated siblings but with no designation of their
+        own: the drafters forgot one, or it is written in a way the rules do not read.
+        They are reported with no units, so a person can assign them."""
+        groups = {(self._parent(k), self.blocks[k].marker.level) for k in self.covered if self.blocks[k].marker}
+        tasks = []
+        for k, block in enumerate(self.blocks):
+            if (block.marker is None or k in self.covered or self._covered_below(k)
+                    or (self._parent(k), block.marker.level) not in groups):
+                continue
+            text = block.span.slice(block.marker.width)
+            found = deadlines.latest(text.text, self.year)
+            tasks.append(ParsedTask(
+                line=block.line, section=self._path(k), text=text.text.strip(),
+                deadline=found.date if found else None,
+                deadline_text=text.orig[found.start:found.end] if found else None))
+        return tasks
+
+    def _parent(self, b: int) -> int | None:
+        stack = self.stacks[b]
+        return stack[-2][1] if len(stack) > 1 else None
+
+    def _covered_below(self, b: int) -> bool:
+        """Whether a designation covers part of the item's body or sub-items."""
+        level = self.blocks[b].marker.level
+        for k in range(b + 1, len(self.blocks)):
+            marker = self.blocks[k].marker
+            if marker is not None and marker.level <= level:
+                return False
+            if k in self.covered:
+                return True
+        return False
 
     # -- work-list rows ------------------------------------------------------------------
 
@@ -200,7 +240,7 @@ class _DocumentReader:
         unit_cells = [row.cells[k].orig for k in ("lead", "responsible", "support") if k in row.cells]
         return ParsedTask(
             line=row.line,
-            section="/".join(self.prefix + [str(row.number)]),
+            section="/".join(self.prefixes[-1] + [str(row.number)]),
             text=row.task.text.strip(),
             lead=roles.lead if roles else [],
             support=roles.support if roles else [],
