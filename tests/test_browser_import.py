@@ -1,7 +1,7 @@
 import pytest
 
 from tests.browser import browser_page, live_server
-from tests.test_importing import PLAN
+from tests.factories import PLAN
 from tracker.extensions import db
 from tracker.models import Task
 

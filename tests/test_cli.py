@@ -2,14 +2,9 @@ import re
 
 from sqlalchemy import select
 
+from tests.factories import add_unit
 from tracker.extensions import db
 from tracker.models import Unit, User
-
-
-def add_unit(app, name="省商务厅"):
-    with app.app_context():
-        db.session.add(Unit(name=name))
-        db.session.commit()
 
 
 def test_users_add_reads_password_from_stdin(app, runner, auth):

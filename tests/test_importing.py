@@ -1,49 +1,26 @@
 """Importing documents through the CLI and the import operations, into a real database."""
 
 import io
-import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from tests.factories import PLAN, count, docx_bytes, pdf_bytes, write
+from tests.gold import seeds
 from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, Unit
 from tracker.operations.importing import apply_plan, plan_file
 from tracker.parsing import parse_text, read_text
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-
-PLAN = """浙江省人民政府办公厅关于印发测试行动方案的通知
-浙政办发〔2022〕9号
-
-各市、县（市、区）人民政府：
-现将方案印发给你们。
-
-浙江省人民政府办公厅
-2022年3月1日
-
-一、重点任务
-（一）建设公共数据平台。推进数据共享。（责任单位：省大数据局、省财政厅）
-（二）完善审批制度。2022年底前完成。（省司法厅牵头，省市场监管局配合）
-（三）加强队伍建设。开展培训。（省委组织部负责）
-"""
-
-
-def count(model):
-    return db.session.scalar(select(func.count()).select_from(model))
-
 
 def test_init_imports_every_gold_designation(app, runner):
     result = runner.invoke(args=["init"])
     assert result.exit_code == 0, result.output
-    gold_dir = SHARED / "gold"
-    assert gold_dir.is_dir(), f"{gold_dir} is missing"
     with app.app_context():
         tasks_before, documents_before = count(Task), count(Document)
-        for path in sorted(gold_dir.glob("*.jsonl")):
-            for line in path.read_text(encoding="utf-8").splitlines():
-                gold = json.loads(line)
+        for seed in seeds():
+            for gold in seed.gold:
                 doc = db.session.scalar(select(Document).where(Document.number == gold["doc"]))
                 assert doc is not None, gold["doc"]
                 near = [t for t in doc.tasks if t.line is not None and abs(t.line - gold["line"]) <= 1]
@@ -60,10 +37,6 @@ def test_init_imports_every_gold_designation(app, runner):
         assert count(Unit) == db.session.scalar(select(func.count(Unit.id)).where(Unit.needs_review.is_(False)))
 
 
-def write(tmp_path, name, text, encoding="utf-8"):
-    path = tmp_path / name
-    path.write_bytes(text.encode(encoding))
-    return path
 
 
 def test_import_txt_gbk_and_again_changes_nothing(app, runner, tmp_path):
@@ -139,44 +112,8 @@ def test_revision_needs_confirmation(app, runner, tmp_path):
         assert db.session.scalar(select(Task).where(Task.text.contains("全员"))) is None
 
 
-def docx_bytes() -> bytes:
-    from docx import Document as Docx
-
-    doc = Docx()
-    for line in PLAN.split("\n")[:9]:
-        doc.add_paragraph(line)
-    doc.add_paragraph("附件")
-    doc.add_paragraph("重点工作清单")
-    table = doc.add_table(rows=3, cols=5)
-    rows = [["序号", "重点任务", "牵头单位", "配合单位", "完成时限"],
-            ["1", "建设统一的数据平台。", "省大数据局", "省财政厅、省经信厅", "2022年6月"],
-            ["2", "修订管理办法。", "省司法厅", "省市场监管局", "长期"]]
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            table.cell(r, c).text = value
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
 
 
-def pdf_bytes(with_text: bool = True) -> bytes:
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.styles import ParagraphStyle
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-
-    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
-    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16)
-    rows = [["序号", "重点工作举措", "责任单位", "完成时间"],
-            ["1", "建设统一的数据平台。", "省大数据局、省财政厅", "2022年6月"],
-            ["2", "修订管理办法。", "省司法厅", "长期"]]
-    table = Table(rows)
-    table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), "STSong-Light"), ("GRID", (0, 0), (-1, -1), 0.5, "black")]))
-    story = [Paragraph(line, style) for line in PLAN.split("\n")[:2]] + [Spacer(1, 12), Paragraph("附件", style), table]
-    out = io.BytesIO()
-    SimpleDocTemplate(out, pagesize=A4).build(story if with_text else [Spacer(1, 12)])
-    return out.getvalue()
 
 
 def assert_work_list(tasks, lead_support):

@@ -1,61 +1,39 @@
 """The supervisors' web import: upload or paste, preview (nothing written), correct, confirm."""
 
 import io
-import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from tests.conftest import csrf_token
-from tests.test_importing import PLAN
+from tests.conftest import AuthActions, csrf_token
+from tests.factories import PLAN, login_department, login_supervisor, preview_fields, upload
+from tests.factories import rows as count
 from tracker.extensions import db
 from tracker.models import Document, Task, Unit
 
 
 @pytest.fixture
 def supervisor(auth):
-    auth.create(username="sup", password="sup-password", role="supervisor")
-    auth.login("sup", "sup-password")
+    login_supervisor(auth)
     return auth
 
 
-def upload(client, name="plan.txt", data=None):
-    data = PLAN.encode("gbk") if data is None else data
-    page = client.get("/imports/new")
-    return client.post("/imports/new", data={"csrf_token": csrf_token(page.text), "file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
-
-
-def preview_fields(html: str) -> dict[str, str]:
-    """The preview form as a browser would submit it (checked boxes, inputs, textareas)."""
-    fields = {}
-    for m in re.finditer(r'<input ([^>]*)>', html):
-        attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
-        if "name" not in attrs or attrs.get("type") == "submit":
-            continue
-        if attrs.get("type") == "checkbox":
-            if "checked" in m.group(1):
-                fields[attrs["name"]] = attrs.get("value", "y")
-        else:
-            fields[attrs["name"]] = attrs.get("value", "")
-    for m in re.finditer(r'<textarea[^>]*name="([^"]+)"[^>]*>\s*(.*?)</textarea>', html, re.S):
-        fields[m.group(1)] = m.group(2)
-    return {k: v.replace("&amp;", "&").replace("&#34;", '"').replace("&#39;", "'") for k, v in fields.items()}
-
-
-def count(app, model):
-    with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model))
-
-
-def test_department_cannot_import(client, auth):
-    with auth.app.app_context():
-        db.session.add(Unit(name="省商务厅"))
-        db.session.commit()
-    auth.create(username="dept", password="dept-password", role="department", unit="省商务厅")
-    auth.login("dept", "dept-password")
+def test_department_cannot_import(app, client, auth):
+    """Refused for the role, not for a missing token: every post carries a valid one."""
+    login_department(auth)
     assert client.get("/imports/new").status_code == 403
-    assert client.post("/imports/confirm", data={}).status_code in (400, 403)
+    token = csrf_token(client.get("/").text)
+    response = client.post("/imports/new", data={"csrf_token": token, "file": (io.BytesIO(PLAN.encode()), "plan.txt")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 403
+    # A confirmation as a supervisor's preview would send it, posted by the department.
+    with app.test_client() as other:
+        AuthActions(app, other).create(username="sup", password="sup-password")
+        AuthActions(app, other).login("sup", "sup-password")
+        fields = preview_fields(upload(other).text)
+    fields["csrf_token"] = token
+    assert client.post("/imports/confirm", data=fields).status_code == 403
+    assert count(app, Document) == 0 and count(app, Task) == 0
 
 
 def test_preview_writes_nothing(app, client, supervisor):
