@@ -1,3 +1,4 @@
+import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -37,8 +38,43 @@ def test_secret_key_generated_once_and_kept(tmp_path, monkeypatch):
     second = Config(str(tmp_path)).SECRET_KEY
     assert first == second and len(first) == 64
     assert (tmp_path / "secret_key").stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no draft left behind
     monkeypatch.setenv("TRACKER_SECRET_KEY", "from-env")
     assert Config(str(tmp_path)).SECRET_KEY == "from-env"
+
+
+def read_secret_key(folder: str, start, keys) -> None:
+    start.wait()
+    try:
+        keys.put(Config(folder).SECRET_KEY)
+    except (OSError, ConfigError) as error:  # reported to the test, which expects none
+        keys.put(repr(error))
+
+
+def test_workers_booting_together_share_one_key(tmp_path, monkeypatch):
+    """Several processes (gunicorn workers) read the key of a fresh instance at the same moment."""
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    context = multiprocessing.get_context("fork")
+    workers = 8
+    for attempt in range(5):
+        folder = tmp_path / f"instance{attempt}"
+        start, keys = context.Barrier(workers), context.Queue()
+        processes = [context.Process(target=read_secret_key, args=(str(folder), start, keys)) for _ in range(workers)]
+        for process in processes:
+            process.start()
+        got = [keys.get(timeout=30) for _ in processes]
+        for process in processes:
+            process.join(timeout=30)
+        assert set(got) == {(folder / "secret_key").read_text()} and len(got[0]) == 64, got
+        assert (folder / "secret_key").stat().st_mode & 0o777 == 0o600
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]
+
+
+def test_an_empty_secret_key_file_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.delenv("TRACKER_SECRET_KEY", raising=False)
+    (tmp_path / "secret_key").write_text("")
+    with pytest.raises(ConfigError, match="secret_key is empty"):
+        Config(str(tmp_path))
 
 
 def test_bad_number_is_a_clear_error(tmp_path, monkeypatch):
@@ -62,6 +98,7 @@ def test_parsing_does_not_import_flask():
 
 def test_wsgi_exposes_app(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'w.sqlite'}")
+    monkeypatch.setenv("TRACKER_SECRET_KEY", "wsgi-test")  # no key written into the checkout
     code = "import wsgi; print(type(wsgi.app).__name__)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True)
     assert out.stdout.strip() == "Flask"
@@ -74,9 +111,13 @@ def test_unknown_page_is_chinese_404(client):
 
 
 def test_create_app_without_config_uses_instance_folder(tmp_path, monkeypatch):
-    monkeypatch.setenv("TRACKER_DATABASE_URL", f"sqlite:///{tmp_path / 'y.sqlite'}")
-    app = create_app()
-    assert app.config["SECRET_KEY"]
+    for name in ("TRACKER_DATABASE_URL", "TRACKER_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    instance = tmp_path / "instance"
+    app = create_app(instance_path=instance)
+    assert app.instance_path == str(instance)
+    assert app.config["SECRET_KEY"] == (instance / "secret_key").read_text()
+    assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'tracker.sqlite'}"
 
 
 def test_times_are_shown_in_the_office_time_zone(app):

@@ -17,9 +17,11 @@ from tracker.extensions import csrf, db, login_manager, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def create_app(config: dict | None = None) -> Flask:
-    """Build the app; `config` (tests) is applied over the defaults and environment."""
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True)
+def create_app(config: dict | None = None, instance_path: str | Path | None = None) -> Flask:
+    """Build the app; `config` (tests) is applied over the defaults and environment, and
+    `instance_path` (tests) replaces the checkout's instance folder."""
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_relative_config=True,
+                instance_path=str(instance_path) if instance_path else None)
     app.config.update(Config(app.instance_path).as_dict())
     if config:
         app.config.update(config)

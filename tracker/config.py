@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 
@@ -22,17 +24,30 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _secret_key(instance: Path) -> str:
-    """TRACKER_SECRET_KEY, or a key generated once and kept in the instance folder."""
+    """TRACKER_SECRET_KEY, or a key generated once and kept in the instance folder.
+
+    Workers booting together on a fresh instance must agree on one key: each writes a key to
+    a file of its own and links it into place only if no key is there yet, so the first one
+    wins and everyone reads back its complete key.
+    """
     if os.environ.get("TRACKER_SECRET_KEY"):
         return os.environ["TRACKER_SECRET_KEY"]
     path = instance / "secret_key"
-    if path.exists():
-        return path.read_text().strip()
-    instance.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(key)
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd, draft = tempfile.mkstemp(dir=instance, prefix=".secret_key.")  # mode 600
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            os.unlink(draft)
+    key = path.read_text().strip()
+    if not key:
+        raise ConfigError(f"{path} is empty; delete it and a new key is generated")
     return key
 
 
