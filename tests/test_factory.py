@@ -1,4 +1,5 @@
 import multiprocessing
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -118,6 +119,19 @@ def test_create_app_without_config_uses_instance_folder(tmp_path, monkeypatch):
     assert app.instance_path == str(instance)
     assert app.config["SECRET_KEY"] == (instance / "secret_key").read_text()
     assert app.config["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{instance / 'tracker.sqlite'}"
+
+
+def test_ids_no_database_integer_holds_are_not_found(client):
+    """Every `<int:…>` route: 0 and numbers past the database's INTEGER match nothing (404)
+    rather than reach a query that overflows (500)."""
+    rules = [rule for rule in client.application.url_map.iter_rules() if "<int:" in rule.rule]
+    assert {rule.endpoint for rule in rules} >= {"units.confirm", "units.merge", "imports.document"}
+    for rule in rules:
+        for number in ("0", str(2**31), "99999999999999999999"):
+            url = re.sub(r"<int:\w+>", number, rule.rule)
+            for method in rule.methods - {"HEAD", "OPTIONS"}:
+                assert client.open(url, method=method).status_code == 404, (method, url)
+    assert client.get(f"/imports/documents/{2**31 - 1}").status_code == 302  # matched: off to the login
 
 
 def test_times_are_shown_in_the_office_time_zone(app):

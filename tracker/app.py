@@ -9,10 +9,12 @@ from zoneinfo import ZoneInfo
 from flask import Flask, render_template
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from tracker import commands
 from tracker.config import Config
 from tracker.extensions import csrf, db, login_manager, migrate
+from tracker.models import MAX_ID
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -26,12 +28,26 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
     register_filters(app)
     return app
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: a number no id can reach (0, or beyond the database's
+    INTEGER) matches no route, a 404 rather than an overflow in the query."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int = 1, max: int = MAX_ID, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits, min, max, signed)
+
+
+def register_converters(app: Flask) -> None:
+    # Before any blueprint: a rule takes its converter when it is added.
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

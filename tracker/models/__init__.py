@@ -6,4 +6,7 @@ from .tasks import ProgressReport, Task, TaskUnit
 from .units import Unit, UnitAlias
 from .users import User
 
-__all__ = ["Document", "ProgressReport", "ReminderLog", "Task", "TaskUnit", "Unit", "UnitAlias", "User"]
+# Ids are INTEGER columns, 32-bit on PostgreSQL: a larger number cannot name a row.
+MAX_ID = 2**31 - 1
+
+__all__ = ["MAX_ID", "Document", "ProgressReport", "ReminderLog", "Task", "TaskUnit", "Unit", "UnitAlias", "User"]
