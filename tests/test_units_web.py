@@ -1,16 +1,23 @@
-"""Reviewing the units an import created: confirm them, or merge them into a known unit."""
+"""Reviewing the units an import created: confirm them, or merge them into a known unit after
+a confirmation page; merges are recorded."""
+
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
+from tests.factories import login_department, login_supervisor, preview_fields, rows
 from tracker.extensions import db
-from tracker.models import Document, ProgressReport, Task, Unit
-from tracker.operations.units import find_unit, merge_unit
+from tracker.models import Document, ProgressReport, ReminderLog, Task, TaskUnit, Unit, UnitMerge, User
+from tracker.operations.units import ReviewError, find_unit, merge_preview, merge_unit
+
+HUGE = "99999999999999999999"
 
 
 def setup_units(app):
-    """省生态环境厅 is known; 省环保局 (a wrong old name) came in with an import."""
+    """省生态环境厅 is known; 省环保局 (a wrong old name) came in with an import and has an account."""
     with app.app_context():
         known = Unit(name="省生态环境厅")
         new = Unit(name="省环保局", needs_review=True)
@@ -20,74 +27,215 @@ def setup_units(app):
         both.assign(new, "lead")
         both.assign(known, "support")
         only = Task(document=doc, text="乙")
-        only.assign(new, "support")
         only.assign(other, "lead")
-        db.session.add_all([known, new, other, doc, ProgressReport(task=only, unit=new, status="in_progress")])
+        only.assign(new, "support")
+        account = User(username="hbj", role="department", unit=new, password_hash="x")
+        db.session.add_all([known, new, other, doc, account,
+                            ProgressReport(task=only, unit=new, status="in_progress")])
         db.session.commit()
         return new.id, known.id
 
 
-def test_merge_moves_tasks_and_keeps_the_old_name_as_alias(app):
+def task(text: str) -> Task:
+    return db.session.scalar(select(Task).where(Task.text == text))
+
+
+def test_merge_moves_everything_keeps_the_stronger_role_and_is_recorded(app):
     new_id, known_id = setup_units(app)
     with app.app_context():
-        moved = merge_unit(db.session.get(Unit, new_id), db.session.get(Unit, known_id))
+        record = merge_unit(db.session.get(Unit, new_id), db.session.get(Unit, known_id), None)
         db.session.commit()
-        assert moved == 1  # the task that already named the known unit keeps its role
         assert db.session.get(Unit, new_id) is None
         assert find_unit("省环保局").name == "省生态环境厅"
-        first = db.session.scalar(select(Task).where(Task.text == "甲"))
-        second = db.session.scalar(select(Task).where(Task.text == "乙"))
-        assert [u.name for u in first.supports()] == ["省生态环境厅"] and first.leads() == []
-        assert [u.name for u in second.supports()] == ["省生态环境厅"]
-        assert second.reports[0].unit.name == "省生态环境厅"
+        # 甲 was led by the merged unit and supported by the known one: the known one now leads.
+        assert [u.name for u in task("甲").leads()] == ["省生态环境厅"] and task("甲").supports() == []
+        assert [u.name for u in task("乙").leads()] == ["省财政厅"]
+        assert [u.name for u in task("乙").supports()] == ["省生态环境厅"]
+        assert task("乙").reports[0].unit.name == "省生态环境厅"
+        assert db.session.scalar(select(User).where(User.username == "hbj")).unit.name == "省生态环境厅"
+        assert (record.source_name, record.target_name, record.target_id) == ("省环保局", "省生态环境厅", known_id)
+        assert (record.tasks, record.accounts, record.reports, record.reminders) == (2, 1, 1, 0)
+        assert record.aliases == ["省环保局"] and record.merged_at is not None
+
+
+def reminders_clash(app):
+    """Both units hold reminders for the same task, kind and day, and the same digest."""
+    new_id, known_id = setup_units(app)
+    day, sent = date(2022, 6, 1), datetime(2022, 6, 1, 1, tzinfo=UTC)
+    with app.app_context():
+        new, known, first = db.session.get(Unit, new_id), db.session.get(Unit, known_id), task("甲")
+        db.session.add_all([
+            ReminderLog(unit=new, task=first, kind="due_soon", for_date=day, sent_at=sent),
+            ReminderLog(unit=known, task=first, kind="due_soon", for_date=day, last_error="timeout"),
+            ReminderLog(unit=new, kind="overdue", for_date=day),  # digests (no task)
+            ReminderLog(unit=known, kind="overdue", for_date=day, sent_at=sent),
+            ReminderLog(unit=new, task=first, kind="urge", for_date=day),  # the known unit has none
+        ])
+        db.session.commit()
+        record = merge_unit(new, known, None)
+        db.session.commit()
+        assert record.reminders == 3
+        kept = db.session.scalars(select(ReminderLog).order_by(ReminderLog.kind)).all()
+        assert [(r.unit_id, r.kind, r.task_id is None, r.sent_at is not None) for r in kept] == [
+            (known_id, "due_soon", False, True), (known_id, "overdue", True, True), (known_id, "urge", False, False)]
+
+
+def test_merge_keeps_one_of_two_clashing_reminders(app):
+    reminders_clash(app)
+
+
+@pytest.mark.postgres
+def test_merge_keeps_one_of_two_clashing_reminders_postgres(pg_app):
+    reminders_clash(pg_app)
+
+
+def test_merge_rules_in_the_operation(app):
+    new_id, known_id = setup_units(app)
+    with app.app_context():
+        new, known, other = db.session.get(Unit, new_id), db.session.get(Unit, known_id), find_unit("省财政厅")
+        with pytest.raises(ReviewError, match="不是待核实单位"):
+            merge_unit(known, other, None)
+        second = Unit(name="省环保总局", needs_review=True)
+        db.session.add(second)
+        with pytest.raises(ReviewError, match="不是目录中已确认的单位"):
+            merge_preview(new, second)
+        with pytest.raises(ReviewError):
+            merge_preview(new, new)
+        preview = merge_preview(new, known)
+        assert [(m.assignment.task.text, m.role) for m in preview.tasks] == [("甲", "lead"), ("乙", "support")]
+        assert [u.username for u in preview.accounts] == ["hbj"]
+        assert (preview.reports, preview.reminders, preview.aliases) == (1, 0, ["省环保局"])
 
 
 @pytest.fixture
 def supervisor(auth):
-    auth.create(username="sup", password="sup-password", role="supervisor")
-    auth.login("sup", "sup-password")
+    login_supervisor(auth)
+    return auth
 
 
-def test_review_page_merge_and_confirm(app, client, supervisor):
+def test_merge_is_confirmed_on_screen_then_recorded(app, client, supervisor):
     new_id, known_id = setup_units(app)
     page = client.get("/units/")
-    assert page.status_code == 200 and "待核实单位（1）" in page.text and "省环保局" in page.text
-    token = csrf_token(page.text)
-    response = client.post(f"/units/{new_id}/merge", data={f"u{new_id}-csrf_token": token,
-                                                           f"u{new_id}-target": str(known_id)})
+    assert page.status_code == 200 and "待核实单位（1）" in page.text and "合并记录" not in page.text
+    # The directory only chooses the target; the merge page shows what will move.
+    assert f'action="/units/{new_id}/merge"' in page.text and 'method="get"' in page.text
+    preview = client.get(f"/units/{new_id}/merge?target={known_id}")
+    assert preview.status_code == 200
+    assert "将“省环保局”并入“省生态环境厅”" in preview.text
+    assert "任务 2 项" in preview.text and "账号 1 个：hbj" in preview.text and "进度报告 1 条" in preview.text
+    assert re.search(r"<td>甲</td>\s*<td>牵头</td>\s*<td>牵头<span", preview.text)
+    assert rows(app, Unit) == 3 and rows(app, UnitMerge) == 0  # nothing merged by looking
+    form = re.search(rf'<form method="post" action="/units/{new_id}/merge">.*?</form>', preview.text, re.DOTALL)
+    fields = preview_fields(form.group(0))  # the confirmation's own token and target, as a browser posts them
+    assert fields.keys() == {"csrf_token", "target"} and fields["target"] == str(known_id)
+    response = client.post(f"/units/{new_id}/merge", data=fields)
     assert response.status_code == 302
     page = client.get("/units/")
-    assert "已将“省环保局”并入“省生态环境厅”" in page.text and "待核实单位" not in page.text
+    assert "已将“省环保局”并入“省生态环境厅”并记为别名，转移任务 2 项、账号 1 个、进度报告 1 条。" in page.text
+    assert "待核实单位" not in page.text
+    history = page.text[page.text.index("合并记录"):]
+    assert all(s in history for s in ("sup", "省环保局", "省生态环境厅",
+                                      "任务 2 项、账号 1 个、进度报告 1 条、提醒记录 0 条"))
     with app.app_context():
-        unit = Unit(name="省数据局", needs_review=True)
-        db.session.add(unit)
-        db.session.commit()
-        unit_id = unit.id
-    page = client.get("/units/")
-    client.post(f"/units/{unit_id}/confirm", data={"csrf_token": csrf_token(page.text)})
-    with app.app_context():
-        assert db.session.get(Unit, unit_id).needs_review is False
+        record = db.session.scalar(select(UnitMerge))
+        assert record.merged_by.username == "sup" and record.target_id == known_id
 
 
-def test_merge_needs_a_chosen_unit(app, client, supervisor):
+def test_confirm_a_flagged_unit(app, client, supervisor):
     new_id, _ = setup_units(app)
-    page = client.get("/units/")
-    client.post(f"/units/{new_id}/merge", data={f"u{new_id}-csrf_token": csrf_token(page.text),
-                                                f"u{new_id}-target": "0"})
-    assert "请选择要并入的单位。" in client.get("/units/").text
+    token = csrf_token(client.get("/units/").text)
+    client.post(f"/units/{new_id}/confirm", data={"csrf_token": token})
+    assert "已确认单位：省环保局" in client.get("/units/").text
     with app.app_context():
-        assert db.session.get(Unit, new_id) is not None
+        assert db.session.get(Unit, new_id).needs_review is False
+
+
+def assert_nothing_merged(app, names=("省环保局", "省生态环境厅", "省财政厅")):
+    with app.app_context():
+        assert all(db.session.scalar(select(Unit).where(Unit.name == n)) is not None for n in names)
+        assert db.session.scalar(select(User).where(User.username == "hbj")).unit.name == "省环保局"
+        assert rows(app, TaskUnit) == 4 and rows(app, UnitMerge) == 0
+
+
+def test_a_known_unit_cannot_be_merged(app, client, supervisor):
+    """The crafted form of the issue: a known unit merged into another, its accounts and tasks moved."""
+    new_id, known_id = setup_units(app)
+    with app.app_context():
+        other_id = find_unit("省财政厅").id
+    token = csrf_token(client.get("/units/").text)
+    page = client.get(f"/units/{known_id}/merge?target={other_id}", follow_redirects=True)
+    assert "“省生态环境厅”不是待核实单位，不能合并。" in page.text and "确认并入" not in page.text
+    response = client.post(f"/units/{known_id}/merge", data={"csrf_token": token, "target": str(other_id)})
+    assert response.status_code == 302
+    assert "“省生态环境厅”不是待核实单位，不能合并。" in client.get("/units/").text
+    # Once confirmed, a unit an import created is known like any other.
+    client.post(f"/units/{new_id}/confirm", data={"csrf_token": token})
+    client.post(f"/units/{new_id}/merge", data={"csrf_token": token, "target": str(known_id)})
+    assert "“省环保局”不是待核实单位，不能合并。" in client.get("/units/").text
+    assert_nothing_merged(app)
+
+
+def test_merge_target_must_be_a_known_unit(app, client, supervisor):
+    new_id, _ = setup_units(app)
+    with app.app_context():
+        stray = Unit(name="省环保总局", needs_review=True)
+        db.session.add(stray)
+        db.session.commit()
+        stray_id = stray.id
+    token = csrf_token(client.get("/units/").text)
+    refusals = {str(stray_id): "“省环保总局”不是目录中已确认的单位", str(new_id): "不是目录中已确认的单位",
+                "2147483647": "要并入的单位不存在。", HUGE: "请选择要并入的单位。", "0": "请选择要并入的单位。",
+                "甲": "请选择要并入的单位。", "": "请选择要并入的单位。"}
+    for target, message in refusals.items():
+        assert message in client.get(f"/units/{new_id}/merge?target={target}", follow_redirects=True).text
+        client.post(f"/units/{new_id}/merge", data={"csrf_token": token, "target": target})
+        assert message in client.get("/units/").text, target
+    assert "请选择要并入的单位。" in client.get(f"/units/{new_id}/merge", follow_redirects=True).text
+    assert_nothing_merged(app, ("省环保局", "省生态环境厅", "省环保总局"))
+
+
+def test_confirming_a_known_unit_is_refused(app, client, supervisor):
+    _, known_id = setup_units(app)
+    token = csrf_token(client.get("/units/").text)
+    assert client.post(f"/units/{known_id}/confirm", data={"csrf_token": token}).status_code == 302
+    page = client.get("/units/")
+    assert "“省生态环境厅”不是待核实单位，未作改动。" in page.text and "已确认单位" not in page.text
+
+
+def test_over_large_ids_are_not_found(app, client, supervisor):
+    _, known_id = setup_units(app)
+    token = csrf_token(client.get("/units/").text)
+    for unit in (HUGE, "2147483648", "0"):
+        assert client.post(f"/units/{unit}/confirm", data={"csrf_token": token}).status_code == 404
+        assert client.post(f"/units/{unit}/merge", data={"csrf_token": token, "target": known_id}).status_code == 404
+        assert client.get(f"/units/{unit}/merge?target={known_id}").status_code == 404
+    assert_nothing_merged(app)
 
 
 def test_merge_without_token_changes_nothing(app, client, supervisor):
     new_id, known_id = setup_units(app)
-    assert client.post(f"/units/{new_id}/merge", data={f"u{new_id}-target": str(known_id)}).status_code == 400
-    with app.app_context():
-        assert db.session.get(Unit, new_id) is not None
+    assert client.post(f"/units/{new_id}/merge", data={"target": str(known_id)}).status_code == 400
+    assert_nothing_merged(app)
 
 
 def test_departments_cannot_use_the_directory(app, client, auth):
-    setup_units(app)
-    auth.create(username="dept", password="dept-password", role="department", unit="省财政厅")
-    auth.login("dept", "dept-password")
+    """Refused for the role, not for a missing token: every post carries a valid one."""
+    new_id, known_id = setup_units(app)
+    login_department(auth, unit="省商务厅")
     assert client.get("/units/").status_code == 403
+    assert client.get(f"/units/{new_id}/merge?target={known_id}").status_code == 403
+    token = csrf_token(client.get("/").text)
+    assert client.post(f"/units/{new_id}/merge", data={"csrf_token": token, "target": str(known_id)}).status_code == 403
+    assert client.post(f"/units/{new_id}/confirm", data={"csrf_token": token}).status_code == 403
+    assert_nothing_merged(app)
+    with app.app_context():
+        assert db.session.get(Unit, new_id).needs_review is True
+
+
+def test_unit_names_are_escaped(app, client, supervisor):
+    new_id, known_id = setup_units(app)
+    with app.app_context():
+        db.session.get(Unit, new_id).name = "<b>省环保局</b>"
+        db.session.commit()
+    for page in (client.get("/units/"), client.get(f"/units/{new_id}/merge?target={known_id}")):
+        assert "&lt;b&gt;省环保局&lt;/b&gt;" in page.text and "<b>省环保局" not in page.text

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, select
+from sqlalchemy import JSON, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from tracker.extensions import db
 
 from .base import Timestamp, choice, utcnow
+
+if TYPE_CHECKING:
+    from .users import User
 
 UNIT_KINDS = ("department", "government", "collective")
 
@@ -56,3 +60,25 @@ class UnitAlias(db.Model):
     name: Mapped[str] = mapped_column(String(120), unique=True)
 
     unit: Mapped[Unit] = relationship(back_populates="aliases")
+
+
+class UnitMerge(db.Model):
+    """A unit folded into another, kept because a merge cannot be undone: who merged what
+    into what, when, and what moved. Names are copied, as the source unit is gone."""
+
+    __tablename__ = "unit_merge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    merged_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    merged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_name: Mapped[str] = mapped_column(String(120))
+    target_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"), index=True)
+    target_name: Mapped[str] = mapped_column(String(120))
+    tasks: Mapped[int] = mapped_column(default=0)
+    accounts: Mapped[int] = mapped_column(default=0)
+    reports: Mapped[int] = mapped_column(default=0)
+    reminders: Mapped[int] = mapped_column(default=0)
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)  # names the target gained
+
+    merged_by: Mapped[User | None] = relationship()
+    target: Mapped[Unit | None] = relationship()

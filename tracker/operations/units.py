@@ -1,14 +1,18 @@
-"""The unit directory: resolving written names to units, and its CSV form."""
+"""The unit directory: resolving written names to units, its CSV form, and reviewing the units
+imports created (confirm one, or merge it into a known unit, recorded)."""
 
 from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import ProgressReport, ReminderLog, TaskUnit, Unit, UnitAlias, User
+from tracker.models import ProgressReport, ReminderLog, Task, TaskUnit, Unit, UnitAlias, UnitMerge, User
+from tracker.models.tasks import ROLES
 from tracker.models.units import UNIT_KINDS
 from tracker.parsing.units import canonical
 
@@ -18,6 +22,10 @@ COLLECTIVE_HINTS = ("各", "有关", "相关", "其他", "所在")
 
 class DirectoryError(ValueError):
     """A row of a unit CSV cannot be taken; the message names the row."""
+
+
+class ReviewError(ValueError):
+    """A confirmation or merge the directory does not allow; the message (Chinese) says why."""
 
 
 def find_unit(name: str) -> Unit | None:
@@ -102,32 +110,129 @@ def export_units_csv() -> str:
     return out.getvalue()
 
 
-def merge_unit(source: Unit, target: Unit) -> int:
-    """Fold `source` into `target`: its name and aliases become aliases of `target`, and
-    its tasks, accounts, reports and reminders move over. Returns the tasks moved.
+@dataclass
+class TaskMove:
+    """One task of the unit being merged: its assignment, and the target's when the task names both."""
 
-    A task that names both keeps the role `target` already has.
+    assignment: TaskUnit
+    existing: TaskUnit | None
+
+    @property
+    def role(self) -> str:
+        """The target's role after the merge: the stronger of the two (lead beats support)."""
+        roles = [self.assignment.role] + ([self.existing.role] if self.existing else [])
+        return min(roles, key=ROLES.index)
+
+
+@dataclass
+class MergePreview:
+    """What merging `source` into `target` would move."""
+
+    source: Unit
+    target: Unit
+    tasks: list[TaskMove]
+    accounts: list[User]
+    reports: int
+    reminders: int
+    aliases: list[str]  # names `target` gains
+
+
+def directory_listing() -> list[tuple[Unit, int]]:
+    """Every unit with the number of tasks naming it, those awaiting review first."""
+    tasks = select(func.count()).where(TaskUnit.unit_id == Unit.id).correlate(Unit).scalar_subquery()
+    query = (select(Unit, tasks).options(selectinload(Unit.aliases))
+             .order_by(Unit.needs_review.desc(), Unit.kind, Unit.name))
+    return [(unit, count) for unit, count in db.session.execute(query)]
+
+
+def known_units() -> list[Unit]:
+    """Units a flagged unit may be merged into."""
+    return list(db.session.scalars(select(Unit).where(Unit.needs_review.is_(False)).order_by(Unit.name)))
+
+
+def merge_history() -> list[UnitMerge]:
+    """Every merge, the latest first."""
+    return list(db.session.scalars(select(UnitMerge).options(selectinload(UnitMerge.merged_by))
+                                   .order_by(UnitMerge.merged_at.desc(), UnitMerge.id.desc())))
+
+
+def confirm_unit(unit: Unit) -> None:
+    """Take a unit an import created into the directory as it is."""
+    if not unit.needs_review:
+        raise ReviewError(f"“{unit.name}”不是待核实单位，未作改动。")
+    unit.needs_review = False
+    db.session.flush()
+
+
+def merge_preview(source: Unit, target: Unit) -> MergePreview:
+    """What `merge_unit` would move. Only a unit awaiting review can be merged, and only into
+    a known unit: a merge cannot be undone."""
+    if not source.needs_review:
+        raise ReviewError(f"“{source.name}”不是待核实单位，不能合并。")
+    if target.needs_review:
+        raise ReviewError(f"“{target.name}”不是目录中已确认的单位，不能作为并入对象。")
+    assignments = db.session.scalars(
+        select(TaskUnit).join(Task).options(selectinload(TaskUnit.task).selectinload(Task.document))
+        .where(TaskUnit.unit_id == source.id).order_by(Task.document_id, Task.seq)).all()
+    return MergePreview(
+        source=source, target=target,
+        tasks=[TaskMove(a, db.session.get(TaskUnit, (a.task_id, target.id))) for a in assignments],
+        accounts=list(db.session.scalars(select(User).where(User.unit_id == source.id).order_by(User.username))),
+        reports=_count(ProgressReport, source), reminders=_count(ReminderLog, source),
+        aliases=[source.name] + [a.name for a in source.aliases])
+
+
+def merge_unit(source: Unit, target: Unit, user: User | None) -> UnitMerge:
+    """Fold `source` into `target`: its name and aliases become aliases of `target`, and its
+    tasks, accounts, reports and reminders move over. The merge is recorded, by `user`.
+
+    A task that names both keeps the stronger role; of two reminders for the same task,
+    kind and day the sent one stays.
     """
-    if source.id == target.id:
-        raise DirectoryError("cannot merge a unit into itself")
-    moved = 0
-    for assignment in db.session.scalars(select(TaskUnit).where(TaskUnit.unit_id == source.id)).all():
-        clash = db.session.get(TaskUnit, (assignment.task_id, target.id))
-        if clash is None:
-            db.session.add(TaskUnit(task_id=assignment.task_id, unit_id=target.id, role=assignment.role,
-                                    position=assignment.position))
-            moved += 1
-        db.session.delete(assignment)
-    for model in (User, ProgressReport, ReminderLog):
-        db.session.execute(db.update(model).where(model.unit_id == source.id).values(unit_id=target.id))
-    names = [source.name] + [a.name for a in source.aliases]
+    preview = merge_preview(source, target)
+    for move in preview.tasks:
+        _move_assignment(move, target)
+    for model in (User, ProgressReport):
+        db.session.execute(update(model).where(model.unit_id == source.id).values(unit_id=target.id))
+    _move_reminders(source, target)
+    record = UnitMerge(merged_by=user, source_name=source.name, target=target, target_name=target.name,
+                       tasks=len(preview.tasks), accounts=len(preview.accounts), reports=preview.reports,
+                       reminders=preview.reminders, aliases=preview.aliases)
+    db.session.add(record)
     db.session.delete(source)
+    db.session.flush()  # frees its name and aliases
+    target.aliases.extend(UnitAlias(name=name) for name in preview.aliases)
     db.session.flush()
-    for name in names:
-        target.aliases.append(UnitAlias(name=name))
-    db.session.flush()
-    return moved
+    return record
 
 
-def units_for_review() -> list[Unit]:
-    return list(db.session.scalars(select(Unit).where(Unit.needs_review.is_(True)).order_by(Unit.name)))
+def _count(model: type[ProgressReport | ReminderLog], unit: Unit) -> int:
+    return db.session.scalar(select(func.count()).select_from(model).where(model.unit_id == unit.id))
+
+
+def _move_assignment(move: TaskMove, target: Unit) -> None:
+    old = move.assignment
+    if move.existing is None:
+        db.session.add(TaskUnit(task_id=old.task_id, unit_id=target.id, role=old.role, position=old.position))
+    elif move.existing.role != move.role:
+        # The merged unit's role was stronger: the target takes its place in the designation.
+        move.existing.role, move.existing.position = old.role, old.position
+    db.session.delete(old)
+
+
+def _move_reminders(source: Unit, target: Unit) -> None:
+    """Reminders are unique per unit, task (or digest), kind and day: where both units hold
+    one, keep the sent one (the target's when both or neither were sent)."""
+    for reminder in db.session.scalars(select(ReminderLog).where(ReminderLog.unit_id == source.id)).all():
+        clash = db.session.scalar(select(ReminderLog).where(
+            ReminderLog.unit_id == target.id, ReminderLog.task_id.is_not_distinct_from(reminder.task_id),
+            ReminderLog.kind == reminder.kind, ReminderLog.for_date == reminder.for_date))
+        if clash is not None and (clash.sent_at is not None or reminder.sent_at is None):
+            db.session.delete(reminder)
+            continue
+        if clash is not None:
+            db.session.delete(clash)
+            db.session.flush()  # before the move takes its place in the unique index
+        reminder.unit = target
+    db.session.flush()
+
