@@ -66,6 +66,12 @@ class Config:
         self.REMIND_DAYS = _env_int("TRACKER_REMIND_DAYS", 7)
         self.MAX_UPLOAD_MB = _env_int("TRACKER_MAX_UPLOAD_MB", 20)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024
+        # Caps on reading a document (tracker.sources.Limits, whose defaults these are).
+        self.MAX_PAGES = _env_int("TRACKER_MAX_PAGES", 2000)
+        self.MAX_CHARS = _env_int("TRACKER_MAX_CHARS", 3_000_000)
+        self.MAX_INFLATED_MB = _env_int("TRACKER_MAX_INFLATED_MB", 100)
+        self.EXTRACT_TIMEOUT = _env_int("TRACKER_EXTRACT_TIMEOUT", 60)
+        self.EXTRACT_MEMORY_MB = _env_int("TRACKER_EXTRACT_MEMORY_MB", 512)
         self.TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai")
         # A CSRF token lives as long as the login session, so a supervisor who spends an
         # hour correcting an import preview does not lose the work to an expired token.

@@ -1,0 +1,226 @@
+"""Text of .docx and .pdf files, read inside the extraction worker (`python -m tracker.sources`).
+
+Tables become one line per row with tab-separated cells, which the parser reads as
+work-list rows. Every cap of `Limits` that can be checked before the costly part is
+checked first, and text is counted as it grows, so a refused file costs little.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Callable, Iterator
+from itertools import islice
+from typing import Any
+
+from tracker.sources.limits import Limits, SourceError, too_much_text
+
+# Inflating a zip member this much at a time keeps a bomb's cost to a chunk.
+CHUNK = 1 << 20
+
+
+class _Lines:
+    """Lines of text, refused as soon as they pass the character cap."""
+
+    def __init__(self, name: str, limits: Limits) -> None:
+        self.name, self.limits = name, limits
+        self.lines: list[str] = []
+        self.chars = 0
+
+    def add(self, line: str) -> None:
+        self.chars += len(line) + 1
+        if self.chars > self.limits.max_chars:
+            raise too_much_text(self.name, self.limits)
+        self.lines.append(line)
+
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+
+def _cells_line(cells: list[str]) -> str:
+    return "\t".join(" ".join(c.split()) for c in cells)
+
+
+def docx_text(name: str, data: bytes, limits: Limits) -> str:
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        _check_package(name, data, limits)
+        doc = Document(io.BytesIO(data))
+    except (SourceError, MemoryError):
+        raise
+    except Exception as exc:  # zipfile and python-docx raise several types for a broken package
+        raise SourceError(f"无法打开 Word 文件：{name}（文件已损坏或不是 .docx 格式）") from exc
+    lines = _Lines(name, limits)
+    for element in doc.element.body.iterchildren():
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.add(Paragraph(element, doc).text)
+        elif tag == "tbl":
+            for row in Table(element, doc).rows:
+                seen, cells = set(), []
+                for cell in row.cells:  # a merged cell is returned once per grid column
+                    if id(cell._tc) not in seen:
+                        seen.add(id(cell._tc))
+                        cells.append(cell.text)
+                lines.add(_cells_line(cells))
+    return lines.text()
+
+
+def _check_package(name: str, data: bytes, limits: Limits) -> None:
+    """Refuses a package that inflates past `limits.max_inflated_mb`, before python-docx reads it.
+
+    python-docx reads every member whole, and zipfile inflates a member whole in one call, so
+    the sizes the zip directory declares are checked first, then each member is inflated a
+    chunk at a time and counted up to the cap: a directory understating a member's size is
+    caught by its real size.
+    """
+    cap = limits.max_inflated_mb << 20
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        members = package.infolist()
+    declared = sum(m.file_size for m in members)
+    if declared > cap:
+        raise _too_large(name, limits, declared)
+    for member in members:
+        real = _inflated_size(data, member, cap)
+        if real > cap:
+            raise _too_large(name, limits)
+        if real != member.file_size:
+            raise zipfile.BadZipFile(f"{member.filename}: {real} bytes, declared {member.file_size}")
+
+
+def _inflated_size(data: bytes, member: zipfile.ZipInfo, cap: int) -> int:
+    """The size of a member, inflated a chunk at a time and counted until it passes `cap`."""
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise zipfile.BadZipFile(f"{member.filename}: compression {member.compress_type}")
+    name_length, extra_length = struct.unpack_from("<HH", data, member.header_offset + 26)
+    start = member.header_offset + 30 + name_length + extra_length  # past the local file header
+    stored = memoryview(data)[start:start + member.compress_size]
+    if member.compress_type == zipfile.ZIP_STORED:
+        return len(stored)
+    inflater, size = zlib.decompressobj(-zlib.MAX_WBITS), 0
+    for at in range(0, len(stored), 1 << 16):
+        pending = stored[at:at + (1 << 16)]
+        while pending:
+            size += len(inflater.decompress(pending, CHUNK))
+            if size > cap:
+                return size
+            pending = inflater.unconsumed_tail
+    return size
+
+
+def _too_large(name: str, limits: Limits, size: int | None = None) -> SourceError:
+    known = f"共 {size >> 20} MB，" if size else ""
+    return SourceError(f"Word 文件解压后过大：{name} 解压后{known}超过上限 {limits.max_inflated_mb} MB"
+                       "（TRACKER_MAX_INFLATED_MB）")
+
+
+def pdf_text(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], None]) -> str:
+    """The text of a PDF, read one page at a time; `progress(done, total)` after each page.
+
+    Pages are taken from pdfminer's page tree one by one and closed once read, instead of
+    through `pdf.pages`, which builds and keeps every page of the file.
+    """
+    import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+    from pdfplumber.page import Page
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+        total = _page_count(pdf.doc, limits)
+    except MemoryError:
+        raise
+    except Exception as exc:  # pdfminer raises many types for a broken file
+        raise SourceError(f"无法打开 PDF 文件：{name}（文件已损坏或不是 PDF 格式）") from exc
+    if total > limits.max_pages:
+        raise _too_many_pages(name, limits, total)
+    progress(0, total)
+    lines = _Lines(name, limits)
+    for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), 1):
+        if number > limits.max_pages:  # the page tree declared fewer pages than it holds
+            raise _too_many_pages(name, limits)
+        page = Page(pdf, page_obj, page_number=number)
+        for line in _page_lines(page):
+            lines.add(line)
+        page.close()
+        progress(number, max(number, total))
+    return lines.text()
+
+
+def _page_count(doc: Any, limits: Limits) -> int:
+    """The page count the page tree declares; failing that, pages counted up to one past the cap."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        return int(resolve1(resolve1(doc.catalog["Pages"])["Count"]))
+    except (KeyError, TypeError, ValueError):
+        return sum(1 for _ in islice(PDFPage.create_pages(doc), limits.max_pages + 1))
+
+
+def _too_many_pages(name: str, limits: Limits, total: int | None = None) -> SourceError:
+    count = f" 共 {total} 页，" if total else " "
+    return SourceError(f"PDF 文件页数过多：{name}{count}超过上限 {limits.max_pages} 页"
+                       "（TRACKER_MAX_PAGES）")
+
+
+def _page_lines(page: Any) -> list[str]:
+    """Text lines and table rows of a page, in reading order (top to bottom).
+
+    Characters come straight from pdfminer's layout into pdfplumber's line grouping: going
+    through `page.chars` would build a dictionary of every attribute of every character, which
+    costs as much again as reading the page. Tables are only looked for on pages ruled in both
+    directions, because a table needs crossing rules to have cells.
+    """
+    from pdfplumber.utils import chars_to_textmap
+
+    chars, ruled = _layout(page)
+    text_lines = chars_to_textmap(chars, layout_bbox=page.bbox, layout_width=page.width,
+                                  layout_height=page.height).extract_text_lines(return_chars=False) if chars else []
+    tables = page.find_tables() if ruled else []
+    boxes = [t.bbox for t in tables]
+    placed: list[tuple[float, str]] = [(line["top"], line["text"]) for line in text_lines
+                                       if not any(_inside(line, box) for box in boxes)]
+    for table in tables:
+        for k, row in enumerate(table.extract()):
+            placed.append((table.bbox[1] + k * 0.01, _cells_line([c or "" for c in row])))
+    return [text for _, text in sorted(placed, key=lambda item: item[0])]
+
+
+def _layout(page: Any) -> tuple[list[dict], bool]:
+    """The page's characters with the coordinates pdfplumber gives them, and whether it is ruled both ways."""
+    from pdfminer.layout import LTChar, LTCurve, LTLine
+
+    height, (mb_x0, mb_top) = page.height, page.mediabox[:2]
+    chars: list[dict] = []
+    across = down = False
+    for obj in _leaves(page.layout):
+        if isinstance(obj, LTChar):
+            top = height - obj.y1 + mb_top
+            chars.append({"text": obj.get_text(), "x0": obj.x0 + mb_x0, "x1": obj.x1 + mb_x0, "top": top,
+                          "bottom": height - obj.y0 + mb_top, "doctop": top, "upright": obj.upright})
+        elif isinstance(obj, LTLine):  # pdfplumber takes every line that is not level as upright
+            across |= obj.y0 == obj.y1
+            down |= obj.y0 != obj.y1
+        elif isinstance(obj, LTCurve):  # a rectangle or any other path can rule both ways
+            across = down = True
+    return chars, across and down
+
+
+def _leaves(container: Any) -> Iterator[Any]:
+    from pdfminer.layout import LTContainer
+
+    for obj in container:
+        if isinstance(obj, LTContainer):
+            yield from _leaves(obj)
+        else:
+            yield obj
+
+
+def _inside(line: dict, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    return line["x0"] >= x0 - 1 and line["x1"] <= x1 + 1 and line["top"] >= top - 1 and line["bottom"] <= bottom + 1
