@@ -5,9 +5,13 @@
 
 Each shape is one document whose size grows with `n` while its structure stays the same,
 so any stage that rescans what it has already read shows up as more than linear growth.
+`SHAPES` names them all: the two that real documents take at length, and shapes that
+load one stage each (a hostile paste can take any of them).
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 ITEMS_PER_HEADING = 20
 
@@ -39,3 +43,41 @@ def _cn(value: int) -> str:
     tens, units = divmod(value, 10)
     head = "" if tens == 0 else ("十" if tens == 1 else digits[tens - 1] + "十")
     return head + (digits[units - 1] if units else "")
+
+
+def remarks(n: int) -> str:
+    """One paragraph of `n` bracketed remarks that read like designations but name no unit."""
+    return "关于开展重点工作的通知\n" + "推进工作（以下工作均需各市政府落实）" * n + "。\n"
+
+
+def standalone_designations(n: int) -> str:
+    """`n` items under one heading, each followed by its designation on a line of its own."""
+    lines = ["关于开展重点工作的通知", "一、总体要求"]
+    for k in range(n):
+        lines += [f"{k % 60 + 1}. 开展第{k + 1}项工作。", "（责任单位：省商务厅）"]
+    return "\n".join(lines) + "\n"
+
+
+def run_in_heading(n: int) -> str:
+    """A heading that runs into its body, `n` paragraphs without designation, then `n` with one."""
+    lines = ["关于开展重点工作的通知", "（一）完善监测网络。加强各项工作的监测。"]
+    lines += [f"说明第{k + 1}项工作的背景。" for k in range(n)]
+    lines += [f"开展第{k + 1}项工作。（责任单位：省商务厅）" for k in range(n)]
+    return "\n".join(lines) + "\n"
+
+
+def typed_work_list(n: int) -> str:
+    """A work list of `n` rows typed without column separators (read as one run of text)."""
+    rows = "".join(f"{k} 开展第{k}项工作。省商务厅{2020 + k % 10}年底前\n" for k in range(1, n + 1))
+    return f"关于开展重点工作的通知\n序号重点工作举措责任单位完成时间\n{rows}"
+
+
+# Every shape and the size it has at 1x in the benchmark.
+SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
+    "designated lines": (designated_lines, 1_000),
+    "numbered items": (numbered_items, 2_000),
+    "remarks": (remarks, 1_000),
+    "standalone designations": (standalone_designations, 1_000),
+    "run-in heading": (run_in_heading, 1_000),
+    "typed work list": (typed_work_list, 1_000),
+}

@@ -11,6 +11,9 @@ Which text a designation covers:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from collections import defaultdict
+from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
 from .layout import Block, Span, blocks_from_lines
@@ -43,14 +46,23 @@ def _number_year(number: str | None) -> int | None:
     return int(m.group(1)) if m else None
 
 
+@dataclass
+class _BlockState:
+    """What the reader knows of one block."""
+
+    stack: list[tuple[Marker, int]]  # the numbered items open at it, outermost first: (marker, block)
+    prefix: list[str]  # 附件 prefix of its section path
+    designated_before: int  # the last block before it with a designation, or -1
+    found: list[designations.Designation] = field(default_factory=list)
+    covered: bool = False  # some designation covers its text
+
+
 class _DocumentReader:
     def __init__(self, blocks: list[Block], year: int | None) -> None:
         self.blocks = blocks
         self.year = year
-        self.stacks: list[list[tuple[Marker, int]]] = []
-        self.found: list[list[designations.Designation]] = []
-        self.prefixes: list[list[str]] = []  # 附件 prefix of each block's section path
-        self.covered: set[int] = set()  # blocks whose text some designation covers
+        self.state: list[_BlockState] = []
+        self.items: dict[int, list[int]] = defaultdict(list)  # blocks opening an item, by level
 
     def tasks(self) -> list[ParsedTask]:
         out: list[ParsedTask] = []
@@ -67,11 +79,11 @@ class _DocumentReader:
                 while stack and stack[-1][0].level >= block.marker.level:
                     stack.pop()
                 stack.append((block.marker, b))
-            self.stacks.append(list(stack))
-            self.prefixes.append(prefix)
-            found: list[designations.Designation] = []
+                self.items[block.marker.level].append(b)
+            state = _BlockState(list(stack), prefix, self._last_designated(b))
+            self.state.append(state)
             if block.kind == "para":
-                found = designations.find(block.text, conventions)
+                state.found = designations.find(block.text, conventions)
                 columns = None
             elif block.kind == "row":
                 header = worklist.header_columns([c.text for c in block.cells])
@@ -83,23 +95,24 @@ class _DocumentReader:
                         out.append(self._row_task(row, conventions))
             else:
                 out.extend(self._row_task(row, conventions) for row in worklist.grid_rows(block.span))
-            self.found.append(found)
-            out.extend(self._designation_task(b, d) for d in found)
+            out.extend(self._designation_task(b, k) for k in range(len(state.found)))
         out.extend(self._unassigned())
         return sorted(out, key=lambda t: t.line)
 
     # -- which text a designation covers -------------------------------------------------
 
-    def _designation_task(self, b: int, d: designations.Designation) -> ParsedTask:
+    def _designation_task(self, b: int, k: int) -> ParsedTask:
+        """The task of the `k`th designation found in block `b`."""
         block = self.blocks[b]
-        earlier = [e for e in self.found[b] if e.end <= d.start] if self.found[b] else []
-        if earlier:
-            start = (b, earlier[-1].end)
+        d = self.state[b].found[k]
+        if k:
+            start = (b, self.state[b].found[k - 1].end)
         elif not block.text[self._marker_width(b): d.start].strip("，。；："):
             start = self._standalone_start(b)
         else:
             start = self._paragraph_start(b)
-        self.covered.update(range(start[0], b + 1))
+        for state in self.state[start[0]: b + 1]:
+            state.covered = True
         text = self._text_between(start, (b, d.start))
         inner = block.span.slice(d.start, d.end)
         searched = Span(text.text + "\n" + inner.text, text.orig + "\n" + inner.orig,
@@ -129,28 +142,37 @@ class _DocumentReader:
             p -= 1
         if p < 0:
             return (b, 0)
-        stack = self.stacks[p]
+        stack = self.state[p].stack
         if stack and not self._designated_between(stack[-1][1], b):
             marker, item = stack[-1]
-            siblings = [k for k in range(stack[-2][1] + 1 if len(stack) > 1 else 0, b)
-                        if self.blocks[k].marker and self.blocks[k].marker.level == marker.level]
+            # Items at its level since its parent (since the start when it has none).
+            siblings = self.items[marker.level]
+            first = bisect_left(siblings, stack[-2][1] + 1 if len(stack) > 1 else 0)
             # A list: the paragraph before is itself an item, or the body of one that runs in.
-            if len(siblings) >= 2 and (item == p or self._runs_in(item)):
-                parent = stack[-2][1] if len(stack) > 1 else siblings[0]
+            if bisect_left(siblings, b) - first >= 2 and (item == p or self._runs_in(item)):
+                parent = stack[-2][1] if len(stack) > 1 else siblings[first]
                 if not self._designated_between(parent, b):
                     return (parent, 0)
         return self._paragraph_start(p)
 
     def _paragraph_start(self, b: int) -> tuple[int, int]:
-        stack = self.stacks[b]
+        stack = self.state[b].stack
         if stack:
             item = stack[-1][1]
             if item != b and self._runs_in(item) and not self._designated_between(item, b):
                 return (item, 0)
         return (b, 0)
 
+    def _last_designated(self, b: int) -> int:
+        """The last block before `b` with a designation, or -1 (from the state of `b - 1`)."""
+        if not b:
+            return -1
+        before = self.state[b - 1]
+        return b - 1 if before.found else before.designated_before
+
     def _designated_between(self, first: int, last: int) -> bool:
-        return any(self.found[k] for k in range(first, min(last, len(self.found))))
+        """Whether a block in [first, last) has a designation."""
+        return self.state[last].designated_before >= first
 
     def _marker_width(self, b: int) -> int:
         marker = self.blocks[b].marker
@@ -185,7 +207,8 @@ class _DocumentReader:
         return joined
 
     def _path(self, b: int) -> str:
-        return "/".join(self.prefixes[b] + ([section_path([m for m, _ in self.stacks[b]])] if self.stacks[b] else []))
+        stack = self.state[b].stack
+        return "/".join(self.state[b].prefix + ([section_path([m for m, _ in stack])] if stack else []))
 
     # -- numbered items nobody was assigned ------------------------------------------------
 
@@ -193,10 +216,11 @@ class _DocumentReader:
         """Items numbered like their designated siblings but with no designation of their
         own: the drafters forgot one, or it is written in a way the rules do not read.
         They are reported with no units, so a person can assign them."""
-        groups = {(self._parent(k), self.blocks[k].marker.level) for k in self.covered if self.blocks[k].marker}
+        groups = {(self._parent(k), block.marker.level) for k, block in enumerate(self.blocks)
+                  if block.marker and self.state[k].covered}
         tasks = []
         for k, block in enumerate(self.blocks):
-            if (block.marker is None or k in self.covered or self._covered_below(k)
+            if (block.marker is None or self.state[k].covered or self._covered_below(k)
                     or (self._parent(k), block.marker.level) not in groups):
                 continue
             text = block.span.slice(block.marker.width)
@@ -208,17 +232,19 @@ class _DocumentReader:
         return tasks
 
     def _parent(self, b: int) -> int | None:
-        stack = self.stacks[b]
+        stack = self.state[b].stack
         return stack[-2][1] if len(stack) > 1 else None
 
     def _covered_below(self, b: int) -> bool:
-        """Whether a designation covers part of the item's body or sub-items."""
+        """Whether a designation covers part of the item's body or sub-items.
+
+        Items of one level do not nest, so each block is looked at once per level."""
         level = self.blocks[b].marker.level
         for k in range(b + 1, len(self.blocks)):
             marker = self.blocks[k].marker
             if marker is not None and marker.level <= level:
                 return False
-            if k in self.covered:
+            if self.state[k].covered:
                 return True
         return False
 
@@ -240,7 +266,7 @@ class _DocumentReader:
         unit_cells = [row.cells[k].orig for k in ("lead", "responsible", "support") if k in row.cells]
         return ParsedTask(
             line=row.line,
-            section="/".join(self.prefixes[-1] + [str(row.number)]),
+            section="/".join(self.state[-1].prefix + [str(row.number)]),
             text=row.task.text.strip(),
             lead=roles.lead if roles else [],
             support=roles.support if roles else [],
