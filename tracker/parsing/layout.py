@@ -25,6 +25,7 @@ SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
 TINY = 2  # a line of at most this many characters inside a character-per-line table
 DESIGNATION_OPENING = re.compile(r"^[（〔]?(责任单位|牵头单位|责任部门|牵头部门)[:：]")
 CELL_SEPARATOR = re.compile(r"\t+|\s*[|｜]\s*")
+BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
 
 
 @dataclass
@@ -46,6 +47,28 @@ class Span:
     def slice(self, start: int, end: int | None = None) -> Span:
         return Span(self.text[start:end], self.orig[start:end], self.lines[start:end])
 
+
+def joined(parts: list[Span]) -> Span:
+    """The parts one after another, each after the first on a new line (a "\n" that
+    counts as the first line of the part it opens)."""
+    lines: list[int] = []
+    for i, part in enumerate(parts):
+        if i:
+            lines.append(part.line_at(0))
+        lines.extend(part.lines)
+    return Span("\n".join(p.text for p in parts), "\n".join(p.orig for p in parts), lines)
+
+
+class SpanBuilder:
+    """A Span read line by line. Its pieces are joined once, by `build`: adding each to
+    a growing string would copy the whole text for every line of a long paragraph."""
+
+    def __init__(self) -> None:
+        self._text: list[str] = []
+        self._orig: list[str] = []
+        self._lines: list[int] = []
+        self.tail = ""  # the last BRACKET_REACH characters of the text
+
     def append_line(self, number: int, source: str) -> None:
         """Append one source line, dropping whitespace the way `squeeze` does, and
         private-use characters (glyphs PDF extraction could not map to text)."""
@@ -54,7 +77,7 @@ class Span:
             return
         folded = fold(source)
         # Words of Latin script broken across lines keep a space; digits do not.
-        if self.text and _needs_space(self.text[-1], folded[0]) and not folded[0].isdigit():
+        if self.tail and _needs_space(self.tail[-1], folded[0]) and not folded[0].isdigit():
             self._extend(" ", " ", number)
         kept = 0
         for gap in _GAP.finditer(folded):
@@ -67,9 +90,20 @@ class Span:
         self._extend(folded[kept:], source[kept:], number)
 
     def _extend(self, text: str, orig: str, number: int) -> None:
-        self.text += text
-        self.orig += orig
-        self.lines.extend([number] * len(text))
+        self._text.append(text)
+        self._orig.append(orig)
+        self._lines.extend([number] * len(text))
+        self.tail = (self.tail + text[-BRACKET_REACH:])[-BRACKET_REACH:]
+
+    def build(self) -> Span:
+        return Span("".join(self._text), "".join(self._orig), self._lines)
+
+
+def line_span(number: int, source: str) -> Span:
+    """The Span of one source line."""
+    builder = SpanBuilder()
+    builder.append_line(number, source)
+    return builder.build()
 
 
 _GAP = re.compile(r"[\s\ue000-\uf8ff]+")
@@ -143,16 +177,17 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
     wide = full_width(content)
     numbering = Numbering()
     blocks: list[Block] = []
-    current: Span | None = None
+    paragraphs: list[tuple[Block, SpanBuilder]] = []  # their text is built once all lines are read
+    current: SpanBuilder | None = None
     prev: Line | None = None
     prev_opened = False
     i = 0
     while i < len(content):
         if i in grids:
-            grid = Span()
+            grid = SpanBuilder()
             for line in content[i:grids[i]]:
                 grid.append_line(line.number, line.raw)
-            blocks.append(Block("grid", grid))
+            blocks.append(Block("grid", grid.build()))
             current, prev, i = None, None, grids[i]
             continue
         line = content[i]
@@ -164,31 +199,31 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             grids[i] = end
             continue
         if cells:
-            row = Span()
-            row.append_line(line.number, line.raw)
-            blocks.append(Block("row", row, cells))
+            blocks.append(Block("row", line_span(line.number, line.raw), cells))
             current, prev, i = None, None, i + 1
             continue
         at_start = current is None or prev is None or (
             (_ends_paragraph(prev, wide, prev_opened) or _opens_label_line(line, prev))
-            and not _continues_labels(line, prev) and not _inside_brackets(current))
+            and not _continues_labels(line, prev) and not _inside_brackets(current.tail))
         marker = numbering.match(line.raw, at_start)
         prev_opened = marker is not None or at_start or _opens_designation(line, prev)
         if prev_opened or current is None:
-            current = Span()
-            blocks.append(Block("para", current, marker=marker))
+            current = SpanBuilder()
+            blocks.append(Block("para", Span(), marker=marker))
+            paragraphs.append((blocks[-1], current))
             if line.text.startswith("附件"):
                 numbering.restart()
         current.append_line(line.number, line.raw)
         prev = line
         i += 1
+    for block, paragraph in paragraphs:
+        block.span = paragraph.build()
     return [b for b in blocks if b.text]
 
 
-def _inside_brackets(span: Span) -> bool:
-    """A bracket opened near the end of the paragraph and not closed: the line that
-    follows finishes it (a designation broken across lines never ends a paragraph)."""
-    tail = span.text[-80:]
+def _inside_brackets(tail: str) -> bool:
+    """A bracket opened near the end of the paragraph (in its `tail`) and not closed: the line
+    that follows finishes it (a designation broken across lines never ends a paragraph)."""
     return tail.count("（") > tail.count("）") or tail.count("〔") > tail.count("〕")
 
 
@@ -214,12 +249,7 @@ def _cells(line: Line) -> list[Span]:
     parts = [p for p in CELL_SEPARATOR.split(line.raw.strip().strip("|｜")) if p.strip()]
     if len(parts) < 3:
         return []
-    cells = []
-    for part in parts:
-        cell = Span()
-        cell.append_line(line.number, part)
-        cells.append(cell)
-    return cells
+    return [line_span(line.number, part) for part in parts]
 
 
 def _ends_paragraph(prev: Line, wide: float | None, prev_opened: bool) -> bool:

@@ -16,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
-from .layout import Block, Span, blocks_from_lines
+from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
 from .numbering import Marker, section_path
 
@@ -115,8 +115,7 @@ class _DocumentReader:
             state.covered = True
         text = self._text_between(start, (b, d.start))
         inner = block.span.slice(d.start, d.end)
-        searched = Span(text.text + "\n" + inner.text, text.orig + "\n" + inner.orig,
-                        text.lines + [0] + inner.lines)
+        searched = joined([text, inner])
         found = deadlines.latest(searched.text, self.year)
         when = found.date if found else None
         when_text = searched.orig[found.start:found.end] if found else None
@@ -195,16 +194,7 @@ class _DocumentReader:
                 lo = self._marker_width(k) if k == start[0] else 0
             hi = end[1] if k == end[0] else len(block.text)
             parts.append(block.span.slice(lo, hi))
-        joined = Span()
-        for i, part in enumerate(parts):
-            if i:
-                joined.text += "\n"
-                joined.orig += "\n"
-                joined.lines.append(part.line_at(0))
-            joined.text += part.text
-            joined.orig += part.orig
-            joined.lines.extend(part.lines)
-        return joined
+        return joined(parts)
 
     def _path(self, b: int) -> str:
         stack = self.state[b].stack
