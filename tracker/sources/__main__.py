@@ -23,6 +23,8 @@ def main() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     # Ends the worker on its own should the parent be gone and no longer watching the clock.
     resource.setrlimit(resource.RLIMIT_CPU, (limits.timeout + 1, limits.timeout + 1))
+    # Running out of memory in C code aborts: no core file of a hostile document.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
     def send(message: dict) -> None:
         answers.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
