@@ -45,6 +45,12 @@ def _cn(value: int) -> str:
     return head + (digits[units - 1] if units else "")
 
 
+def dated_sentences(n: int) -> str:
+    """One paragraph of `n` sentences with a completion date each, and one designation at its end."""
+    body = "".join(f"{2020 + k % 10}年{k % 12 + 1}月底前完成第{k}项。" for k in range(n))
+    return f"关于开展重点工作的通知\n{body}（责任单位：省商务厅）\n"
+
+
 def remarks(n: int) -> str:
     """One paragraph of `n` bracketed remarks that read like designations but name no unit."""
     return "关于开展重点工作的通知\n" + "推进工作（以下工作均需各市政府落实）" * n + "。\n"
@@ -76,6 +82,7 @@ def typed_work_list(n: int) -> str:
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "designated lines": (designated_lines, 1_000),
     "numbered items": (numbered_items, 2_000),
+    "dated sentences": (dated_sentences, 1_000),
     "remarks": (remarks, 1_000),
     "standalone designations": (standalone_designations, 1_000),
     "run-in heading": (run_in_heading, 1_000),

@@ -82,9 +82,19 @@ def _matches(patterns: list[re.Pattern[str]], text: str, default_year: int | Non
             when = _to_date(m, default_year)
             if when:
                 found.append(Deadline(when, m.start(), m.end()))
-    return [d for d in found
-            if not any(o.start <= d.start and d.end <= o.end and (o.end - o.start) > (d.end - d.start)
-                       for o in found)]
+    outer = _outermost({(d.start, d.end) for d in found})
+    return [d for d in found if (d.start, d.end) in outer]
+
+
+def _outermost(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
+    """The spans that lie inside no longer one, in one pass: taken by start, the longest
+    first, a span lies inside another exactly when one taken before reaches as far."""
+    kept, reach = set(), -1
+    for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
+        if end > reach:
+            kept.add((start, end))
+            reach = end
+    return kept
 
 
 def latest(text: str, default_year: int | None = None) -> Deadline | None:
