@@ -70,7 +70,7 @@ class Config:
         self.MAX_PAGES = _env_int("TRACKER_MAX_PAGES", 2000)
         self.MAX_CHARS = _env_int("TRACKER_MAX_CHARS", 3_000_000)
         self.MAX_INFLATED_MB = _env_int("TRACKER_MAX_INFLATED_MB", 100)
-        self.EXTRACT_TIMEOUT = _env_int("TRACKER_EXTRACT_TIMEOUT", 60)
+        self.EXTRACT_TIMEOUT = _env_int("TRACKER_EXTRACT_TIMEOUT", 120)
         self.EXTRACT_MEMORY_MB = _env_int("TRACKER_EXTRACT_MEMORY_MB", 512)
         self.TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai")
         # A CSRF token lives as long as the login session, so a supervisor who spends an

@@ -17,13 +17,16 @@ class Limits:
 
     3,000,000 characters is 2,000 dense pages of 1,500 characters, so a file within the page
     cap is not refused for its text; 100 MB inflated holds the XML of a 1,000-page Word
-    document several times over, while a zip bomb declares gigabytes.
+    document several times over, while a zip bomb declares gigabytes. A page of text reads in
+    about 15 ms and a page of ruled table in about 70 ms, so 120 s lets a 2,000-page PDF with
+    a fifth of its pages tables (about 50 s) through on a slower server. A PDF is held one
+    page at a time, at about 2 KB a character, so 512 MB admits a page of 200,000 characters.
     """
 
     max_pages: int = 2000
     max_chars: int = 3_000_000
     max_inflated_mb: int = 100
-    timeout: int = 60
+    timeout: int = 120
     memory_mb: int = 512
 
     @classmethod
