@@ -51,6 +51,11 @@ def dated_sentences(n: int) -> str:
     return f"关于开展重点工作的通知\n{body}（责任单位：省商务厅）\n"
 
 
+def label_lines(n: int) -> str:
+    """`n` lines of a bare label (责任：) that name no unit, which join into one paragraph."""
+    return "关于开展重点工作的通知\n推进各项工作。\n" + "责任：\n" * n
+
+
 def remarks(n: int) -> str:
     """One paragraph of `n` bracketed remarks that read like designations but name no unit."""
     return "关于开展重点工作的通知\n" + "推进工作（以下工作均需各市政府落实）" * n + "。\n"
@@ -83,6 +88,7 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "designated lines": (designated_lines, 1_000),
     "numbered items": (numbered_items, 2_000),
     "dated sentences": (dated_sentences, 1_000),
+    "label lines": (label_lines, 1_000),
     "remarks": (remarks, 1_000),
     "standalone designations": (standalone_designations, 1_000),
     "run-in heading": (run_in_heading, 1_000),

@@ -207,7 +207,7 @@ def find(text: str, conventions: Conventions) -> list[Designation]:
     """
     found: list[Designation] = []
     depth_at = _depths(text)
-    prose_from = 0
+    unread = 0  # where the prose not yet read for conventions starts
     i = 0
     while i < len(text):
         ch = text[i]
@@ -217,17 +217,21 @@ def find(text: str, conventions: Conventions) -> list[Designation]:
             if close is not None and _worth_parsing(text[i + 1: close]):
                 end, inner, bracketed = close + 1, text[i + 1: close], True
         elif depth_at[i] == 0 and LABEL.match(text, i) and _label_starts_clause(text, i):
-            end = _label_run_end(text, i)
-            inner, bracketed = text[i:end], False
+            run_end = _label_run_end(text, i)
+            if run_end is not None:
+                end, inner, bracketed = run_end, text[i:run_end], False
         if end is not None:
-            conventions.read(text[prose_from:i])
+            # No statement spans a bracket or a label that opens a clause, so the prose
+            # can be read in pieces, each once.
+            conventions.read(text[unread:i])
+            unread = i
             roles = parse(inner, conventions)
             if roles:
                 found.append(Designation(i, end, inner, roles, bracketed))
-                prose_from = i = end
+                unread = i = end
                 continue
         i += 1
-    conventions.read(text[prose_from:])
+    conventions.read(text[unread:])
     return found
 
 
@@ -269,11 +273,16 @@ def _label_starts_clause(text: str, i: int) -> bool:
     return i == 0 or text[i - 1] in "。；：:;\n"
 
 
-def _label_run_end(text: str, i: int) -> int:
-    """An unbracketed designation runs over sentences that start with a label."""
+def _label_run_end(text: str, i: int) -> int | None:
+    """An unbracketed designation runs over sentences that start with a label; like a
+    bracketed one it holds at most MAX_INNER characters (None when it would run longer),
+    so that each of the labels in a long run is not parsed with all the text after it."""
+    limit = i + MAX_INNER
     end = i
     while True:
-        stop = text.find("。", end)
-        end = len(text) if stop < 0 else stop + 1
+        stop = text.find("。", end, limit)
+        if stop < 0:
+            return len(text) if len(text) <= limit else None
+        end = stop + 1
         if end >= len(text) or not LABEL.match(text, end):
             return end
