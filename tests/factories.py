@@ -119,7 +119,7 @@ def preview_fields(html: str) -> dict[str, str]:
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
         if "name" not in attrs or attrs.get("type") == "submit":
             continue
-        if attrs.get("type") == "checkbox":
+        if attrs.get("type") in ("checkbox", "radio"):
             if "checked" in m.group(1):
                 fields[attrs["name"]] = attrs.get("value", "y")
         else:

@@ -108,6 +108,9 @@ def register_filters(app: Flask) -> None:
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500)
+        if code == 500:
+            # A failed statement leaves the session unusable; the page itself needs it (current_user).
+            db.session.rollback()
         return render_template(f"errors/{code}.html"), code
 
     for code in (400, 403, 404, 413, 500):

@@ -14,10 +14,10 @@ from sqlalchemy import func, inspect, select
 
 from tracker.extensions import db
 from tracker.models import Document, Unit, User
-from tracker.operations.importing import DocumentPlan, apply_plan, plan_file
+from tracker.operations.importing import DocumentPlan, PlanError, apply_plan, plan_file
 from tracker.operations.units import DirectoryError, export_units_csv, import_units_csv
 from tracker.operations.users import UserError, create_user, list_users
-from tracker.sources import SourceError
+from tracker.sources import Limits, SourceError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -58,13 +58,16 @@ def _import_seeds() -> None:
 
 
 def _echo_plan(plan: DocumentPlan) -> None:
-    status = {"new": "新增", "unchanged": "无变化", "revised": "有修订"}[plan.status]
-    line = (f"[{status}] {plan.number or '（无文号）'}  {plan.title}  "
+    line = (f"[{plan.status_label}] {plan.number or '（无文号）'}  {plan.title}  "
             f"任务 {len(plan.tasks)} 项，未明确单位 {plan.unassigned} 项")
     unknown = plan.unknown_units()
     if unknown:
         line += f"，目录外单位：{'、'.join(unknown)}"
     click.echo(line)
+    if plan.status == "duplicate":
+        click.echo("  该文号在本次内容中已出现，不重复导入")
+    elif plan.match == "title" and plan.status == "new":
+        click.echo("  台账中已有同一发文机关、同一标题的文件，发文日期不全或不一致，按新文件导入")
     if plan.status == "revised":
         for draft in plan.added:
             click.echo(f"  + {draft.text[:40]}")
@@ -85,7 +88,7 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
     failed = False
     for path in paths:
         try:
-            plans = plan_file(path.name, path.read_bytes())
+            plans = plan_file(path.name, path.read_bytes(), limits=Limits.from_config(current_app.config))
         except SourceError as exc:
             click.echo(f"{path}: {exc}", err=True)
             failed = True
@@ -99,7 +102,13 @@ def import_command(paths: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
                 continue
             if plan.status == "revised" and not yes and not click.confirm("  按修订内容更新该文件的任务？"):
                 continue
-            result = apply_plan(plan)
+            try:
+                result = apply_plan(plan)
+            except PlanError as exc:
+                db.session.rollback()
+                click.echo(f"  {exc}", err=True)
+                failed = True
+                continue
             for text in result.kept_removed:
                 click.echo(f"  ! 修订后已无此任务，但已有进展报告，予以保留：{text[:40]}")
             db.session.commit()

@@ -72,6 +72,10 @@ class Config:
         self.MAX_INFLATED_MB = _env_int("TRACKER_MAX_INFLATED_MB", 100)
         self.EXTRACT_TIMEOUT = _env_int("TRACKER_EXTRACT_TIMEOUT", 120)
         self.EXTRACT_MEMORY_MB = _env_int("TRACKER_EXTRACT_MEMORY_MB", 512)
+        # Pasted text and a large preview's confirmation are form fields, not files: they
+        # are held to the upload limit, not to Werkzeug's 500 KB default for form fields.
+        self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
+        self.MAX_FORM_PARTS = 100_000
         self.TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai")
         # A CSRF token lives as long as the login session, so a supervisor who spends an
         # hour correcting an import preview does not lose the work to an expired token.

@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -8,16 +9,35 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    RadioField,
     StringField,
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from tracker.models import MAX_ID, Task, Unit
+from tracker.operations.importing import column_length
+from tracker.parsing.units import split_units
+
+
+def within_text_limit(form, field) -> None:
+    """Pasted text is held to the same character limit as the text of an uploaded file."""
+    limit = current_app.config["MAX_CHARS"]
+    if field.data and len(field.data) > limit:
+        raise ValidationError(f"粘贴的文本共 {len(field.data):,} 字，超过上限 {limit:,} 字，请拆分后分别导入。")
+
+
+def unit_names_fit(form, field) -> None:
+    limit = column_length(Unit.name)
+    for name in split_units(field.data or ""):
+        if len(name) > limit:
+            raise ValidationError(f"单位名称过长（超过 {limit} 字）：{name[:20]}…")
 
 
 class UploadForm(FlaskForm):
     file = FileField("上传文件（.txt / .docx / .pdf）")
-    text = TextAreaField("或粘贴文件全文", validators=[Optional(), Length(max=2_000_000)])
+    text = TextAreaField("或粘贴文件全文", validators=[Optional(), within_text_limit])
     submit = SubmitField("解析预览")
 
 
@@ -26,17 +46,20 @@ class TaskForm(Form):
 
     keep = BooleanField("保留", default=True)
     text = TextAreaField("任务内容", validators=[DataRequired("任务内容不能为空")])
-    lead = StringField("牵头单位")
-    support = StringField("配合单位")
+    lead = TextAreaField("牵头单位", validators=[unit_names_fit])
+    support = TextAreaField("配合单位", validators=[unit_names_fit])
     deadline = DateField("完成时限", validators=[Optional()])
-    deadline_text = StringField("时限原文", validators=[Optional(), Length(max=120)])
-    section = HiddenField()
-    line = IntegerField(validators=[Optional()])
+    deadline_text = StringField("时限原文", validators=[Optional(), Length(max=column_length(Task.deadline_text))])
+    section = HiddenField(validators=[Length(max=column_length(Task.section))])
+    line = IntegerField(validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     raw = HiddenField()
 
 
 class DocumentForm(Form):
-    signed = HiddenField()  # number, title, issuer, date, source and content hash, signed
+    signed = HiddenField()  # the plan's document data, signed (see imports/preview.py)
+    # Offered when a document without 文号 matches a stored one by issuer, title and date.
+    revise = RadioField("导入方式", choices=[("new", "作为新文件导入"), ("revise", "作为修订")],
+                        validators=[Optional()])
     tasks = FieldList(FormField(TaskForm))
 
 

@@ -1,64 +1,48 @@
 """Upload or paste a document, review the parsed tasks, correct them, confirm.
 
-Nothing is written before the confirmation: the preview is a form holding every task,
-and the document's own data travels signed, so the confirmation cannot be forged into
-another document's hash or number.
+Nothing is written before the confirmation. The upload is read in the background
+(`jobs.py`): a short file shows its preview at once, a long one a progress page that
+turns into the preview. The preview is a form holding every task, with the document's
+own data signed (`preview.py`).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import func, select
+from itsdangerous import BadSignature
 
 from tracker.access import supervisor_required
 from tracker.extensions import db
-from tracker.models import Document, Task
-from tracker.operations.importing import DocumentPlan, TaskDraft, apply_plan, compare, plan_documents, plan_file
-from tracker.parsing import parse_text
+from tracker.models import Document
+from tracker.operations.documents import documents_with_task_counts
+from tracker.operations.importing import DocumentPlan, PlanError, TaskDraft, apply_plan, plan_documents, recheck
 from tracker.parsing.units import split_units
-from tracker.sources import SUPPORTED, SourceError
+from tracker.sources import SUPPORTED, Limits, document_text
 
+from . import preview
 from .forms import ConfirmForm, UploadForm
+from .jobs import ImportJobs
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PASTED = "粘贴文本"
+INLINE_WAIT = 3.0  # seconds an upload may take before the progress page is shown instead
+OPEN_TASKS = 40  # a document with more tasks starts folded in the preview
 
 
-def _signer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="import-preview")
-
-
-def _sign(plan: DocumentPlan) -> str:
-    return _signer().dumps({
-        "number": plan.number, "title": plan.title, "issuer": plan.issuer,
-        "issue_date": plan.issue_date.isoformat() if plan.issue_date else None,
-        "source_name": plan.source_name, "content_hash": plan.content_hash,
-    })
-
-
-def _plan_from_signed(token: str, drafts: list[TaskDraft]) -> DocumentPlan:
-    try:
-        meta = _signer().loads(token)
-    except BadSignature:
-        abort(400)
-    issued = date.fromisoformat(meta["issue_date"]) if meta["issue_date"] else None
-    plan = DocumentPlan(meta["number"], meta["title"], meta["issuer"], issued, meta["source_name"],
-                        meta["content_hash"], drafts)
-    compare(plan)
-    return plan
+def _jobs() -> ImportJobs:
+    if "import_jobs" not in current_app.extensions:
+        stale = current_app.config["EXTRACT_TIMEOUT"] + 60
+        current_app.extensions["import_jobs"] = ImportJobs(Path(current_app.instance_path) / "import-jobs", stale)
+    return current_app.extensions["import_jobs"]
 
 
 @bp.route("/")
 @supervisor_required
 def index():
-    rows = db.session.execute(
-        select(Document, func.count(Task.id)).outerjoin(Task).group_by(Document.id)
-        .order_by(Document.imported_at.desc(), Document.id.desc())).all()
-    return render_template("imports/index.html", rows=rows)
+    return render_template("imports/index.html", rows=documents_with_task_counts())
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -66,26 +50,64 @@ def index():
 def new():
     form = UploadForm()
     if not form.validate_on_submit():
-        return render_template("imports/new.html", form=form, supported=SUPPORTED)
+        return _upload_page(form)
     upload = form.file.data
-    try:
-        if upload and upload.filename:
-            plans = plan_file(upload.filename, upload.read())
-        elif (form.text.data or "").strip():
-            plans = plan_documents(parse_text(form.text.data, source=PASTED), PASTED)
-        else:
-            flash("请选择要上传的文件，或粘贴文件全文。", "warning")
-            return render_template("imports/new.html", form=form, supported=SUPPORTED)
-    except SourceError as exc:
-        flash(str(exc), "danger")
-        return render_template("imports/new.html", form=form, supported=SUPPORTED)
+    if upload and upload.filename:
+        source, data, limits = upload.filename, upload.read(), Limits.from_config(current_app.config)
+
+        def read(progress):
+            return document_text(source, data, limits, progress=progress)
+    elif (form.text.data or "").strip():
+        source, text = PASTED, form.text.data
+
+        def read(progress):
+            return text
+    else:
+        flash("请选择要上传的文件，或粘贴文件全文。", "warning")
+        return _upload_page(form)
+    job_id = _jobs().start(current_user.id, source, read)
+    _jobs().wait(job_id, INLINE_WAIT)
+    state = _jobs().state(job_id, current_user.id)
+    if state.status == "running":
+        return redirect(url_for("imports.job", job_id=job_id))
+    return _job_result(job_id, state, form)
+
+
+@bp.route("/jobs/<job_id>")
+@supervisor_required
+def job(job_id: str):
+    state = _jobs().state(job_id, current_user.id) or abort(404)
+    if state.status == "running":
+        return render_template("imports/progress.html", state=state)
+    return _job_result(job_id, state, UploadForm())
+
+
+def _job_result(job_id: str, state, form: UploadForm):
+    if state.status == "failed":
+        flash(state.message, "danger")
+        return _upload_page(form)
+    plans = plan_documents(_jobs().parsed(job_id), state.source_name)
     if not plans:
         flash("没有在文件中找到带责任单位的任务，请检查文件内容。", "warning")
-        return render_template("imports/new.html", form=form, supported=SUPPORTED)
-    preview = ConfirmForm()
+        return _upload_page(form)
+    confirm_form = ConfirmForm()
     for plan in plans:
-        preview.documents.append_entry({"signed": _sign(plan), "tasks": [_task_data(t) for t in plan.tasks]})
-    return render_template("imports/preview.html", form=preview, plans=plans)
+        confirm_form.documents.append_entry({"signed": preview.sign(plan), "revise": _choice(plan),
+                                             "tasks": [_task_data(t) for t in plan.tasks]})
+    return _preview_page(confirm_form, plans)
+
+
+def _upload_page(form: UploadForm):
+    return render_template("imports/new.html", form=form, supported=SUPPORTED)
+
+
+def _preview_page(form: ConfirmForm, plans: list[DocumentPlan], status: int = 200):
+    return render_template("imports/preview.html", form=form, plans=plans, open_tasks=OPEN_TASKS,
+                           notes=preview.row_notes, attention_groups=preview.attention_groups), status
+
+
+def _choice(plan: DocumentPlan) -> str:
+    return "revise" if plan.status == "revised" else "new"
 
 
 def _task_data(draft: TaskDraft) -> dict:
@@ -98,19 +120,30 @@ def _task_data(draft: TaskDraft) -> dict:
 @supervisor_required
 def confirm():
     form = ConfirmForm()
-    plans = [_plan_from_signed(d.signed.data, _drafts(d)) for d in form.documents]
+    reviewed = [_reviewed_plan(d) for d in form.documents]
     if not form.validate_on_submit():
+        plans = []
+        for doc_form, (plan, revise) in zip(form.documents, reviewed):
+            recheck_quietly(plan, revise)
+            doc_form.signed.data = preview.sign(plan)
+            plans.append(plan)
         flash("请改正标红的内容后再确认。", "danger")
-        return render_template("imports/preview.html", form=form, plans=plans), 422
+        return _preview_page(form, plans, 422)
     imported = []
-    for plan in plans:
-        if plan.status == "unchanged" or not plan.tasks:
+    for plan, revise in reviewed:
+        try:
+            recheck(plan, plan.existing_id, plan.stored_hash, revise)
+            if not plan.importable:
+                continue
+            result = apply_plan(plan, current_user)
+            db.session.commit()
+        except PlanError as exc:
+            db.session.rollback()
+            flash(str(exc), "warning")
             continue
-        result = apply_plan(plan, current_user)
         imported.append(result.document)
         for text in result.kept_removed:
             flash(f"修订后已无此任务，但已有进展报告，予以保留：{text[:40]}", "warning")
-    db.session.commit()
     if not imported:
         flash("没有需要导入的变化。", "info")
         return redirect(url_for("imports.index"))
@@ -118,6 +151,24 @@ def confirm():
     if len(imported) == 1:
         return redirect(url_for("imports.document", doc_id=imported[0].id))
     return redirect(url_for("imports.index"))
+
+
+def recheck_quietly(plan: DocumentPlan, revise: bool | None) -> None:
+    """Compare again for showing the preview anew: it then shows what is stored now."""
+    try:
+        recheck(plan, plan.existing_id, plan.stored_hash, revise)
+    except PlanError:
+        pass
+
+
+def _reviewed_plan(document_form) -> tuple[DocumentPlan, bool | None]:
+    """The plan a preview form confirms, with the supervisor's corrections and choice."""
+    try:
+        plan = preview.unsign(document_form.signed.data or "", _drafts(document_form))
+    except BadSignature:
+        abort(400)
+    revise = {"new": False, "revise": True}.get(document_form.revise.data)
+    return plan, revise
 
 
 def _drafts(document_form) -> list[TaskDraft]:

@@ -9,7 +9,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
 
-from .base import Timestamp, utcnow
+from .base import Timestamp, choice, utcnow
+
+IMPORT_KINDS = ("new", "revised")
 
 
 class Document(db.Model):
@@ -28,6 +30,8 @@ class Document(db.Model):
 
     tasks: Mapped[list[Task]] = relationship(  # noqa: F821 - defined in tasks.py
         back_populates="document", cascade="all, delete-orphan", order_by="Task.seq")
+    imports: Mapped[list[DocumentImport]] = relationship(
+        back_populates="document", cascade="all, delete-orphan", order_by="DocumentImport.id")
 
     @property
     def label(self) -> str:
@@ -35,3 +39,27 @@ class Document(db.Model):
 
     def __repr__(self) -> str:
         return f"<Document {self.label}>"
+
+
+class DocumentImport(db.Model):
+    """One confirmed import of a document (first import or revision): who, when, what changed.
+
+    `token` names the reviewed plan the import carried out; it is unique, so a confirmation
+    submitted twice (a double click, a replayed form) is carried out once.
+    """
+
+    __tablename__ = "document_import"
+    __table_args__ = (choice("kind", IMPORT_KINDS, "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    added: Mapped[int] = mapped_column(default=0)
+    changed: Mapped[int] = mapped_column(default=0)
+    removed: Mapped[int] = mapped_column(default=0)
+    kept: Mapped[int] = mapped_column(default=0)  # dropped by a revision but kept for their reports
+
+    document: Mapped[Document] = relationship(back_populates="imports")

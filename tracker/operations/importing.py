@@ -4,28 +4,63 @@ Two steps, so that nothing is written before a person has seen what will change:
 `plan_documents` compares parsed documents with what is stored (new, unchanged, revised
 with the tasks added, changed and removed); `apply_plan` writes one plan. A re-import of
 the same content is recognised by its hash and changes nothing; a revision keeps every
-task whose text is unchanged, and with it the progress reports filed on it.
+task whose text is unchanged, and with it the progress reports filed on it, and never
+deletes a task that has reports.
+
+A plan remembers the stored version it was made against (`stored_hash`); applying it after
+that version has changed, or applying one reviewed plan twice (`token`), is refused with a
+`StalePlan`, so an old confirmation can never roll a document back.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
 from tracker.extensions import db
-from tracker.models import Document, Task, User
+from tracker.models import Document, DocumentImport, Task, Unit, User
 from tracker.models.base import utcnow
 from tracker.parsing import ParsedDocument, parse_text
 from tracker.parsing.text import squeeze
+from tracker.parsing.units import canonical
 from tracker.sources import document_text
 
 from .units import find_unit, resolve_unit
+
+STATUS_LABELS = {"new": "新增", "unchanged": "无变化", "revised": "有修订", "duplicate": "重复"}
+
+
+class PlanError(ValueError):
+    """A plan cannot be written; the message says why, in Chinese."""
+
+
+class StalePlan(PlanError):
+    """The plan no longer fits what is stored (another import came first)."""
+
+
+def column_length(attribute) -> int:
+    """The declared length of a string column, e.g. column_length(Unit.name) == 120."""
+    return attribute.property.columns[0].type.length
+
+
+def clip(text: str | None, limit: int) -> str | None:
+    return text if text is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
+def clip_filename(name: str, limit: int) -> str:
+    """A file name shortened to `limit` characters, keeping its extension."""
+    if len(name) <= limit:
+        return name
+    suffix = Path(name).suffix[:16]
+    return name[: limit - len(suffix) - 1] + "…" + suffix
 
 
 @dataclass
@@ -45,8 +80,25 @@ class TaskDraft:
         return squeeze(self.text)
 
     def same_as(self, task: Task) -> bool:
+        """Whether storing the draft would leave `task` as it is (units compared by the
+        unit they name, so an alias such as 省环保厅 matches 省生态环境厅)."""
         return (self.text == task.text and self.deadline == task.deadline and self.section == task.section
-                and self.lead == [u.name for u in task.leads()] and self.support == [u.name for u in task.supports()])
+                and _unit_names(self.lead) == [u.name for u in task.leads()]
+                and _unit_names(self.support) == [u.name for u in task.supports()])
+
+    def unit_names(self) -> list[str]:
+        return self.lead + self.support
+
+
+def _unit_names(names: list[str]) -> list[str]:
+    """Names as the directory stores them: the unit's name when known, else the canonical form."""
+    out: list[str] = []
+    for name in names:
+        unit = find_unit(name)
+        resolved = unit.name if unit else canonical(name)
+        if resolved not in out:
+            out.append(resolved)
+    return out
 
 
 @dataclass
@@ -58,8 +110,11 @@ class DocumentPlan:
     source_name: str | None
     content_hash: str
     tasks: list[TaskDraft]
-    status: str = "new"  # new / unchanged / revised
-    existing_id: int | None = None
+    status: str = "new"  # new / unchanged / revised / duplicate (its 文号 met earlier in the same batch)
+    existing_id: int | None = None  # the stored document it revises, or (matched by title) may revise
+    stored_hash: str | None = None  # that document's content hash when the plan was made
+    match: str | None = None  # how it was matched: "number", or "title" (issuer, title and date agree)
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
     added: list[TaskDraft] = field(default_factory=list)
     changed: list[TaskDraft] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # texts of stored tasks the revision drops
@@ -69,17 +124,31 @@ class DocumentPlan:
         return self.number or self.title
 
     @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    @property
     def unassigned(self) -> int:
-        return sum(1 for t in self.tasks if not t.lead and not t.support)
+        return sum(1 for t in self.tasks if not t.unit_names())
+
+    @property
+    def importable(self) -> bool:
+        return self.status in ("new", "revised") and bool(self.tasks)
+
+    @property
+    def may_choose(self) -> bool:
+        """Matched by title only: the supervisor says whether it revises the stored document."""
+        return self.match == "title" and self.status != "unchanged"
 
     def unknown_units(self) -> list[str]:
-        names = dict.fromkeys(n for t in self.tasks for n in t.lead + t.support)
+        names = dict.fromkeys(n for t in self.tasks for n in t.unit_names())
         return [n for n in names if find_unit(n) is None]
 
 
 def drafts_from(parsed: ParsedDocument) -> list[TaskDraft]:
-    return [TaskDraft(t.section, t.line, t.text, t.raw, list(t.lead), list(t.support), t.deadline, t.deadline_text)
-            for t in parsed.tasks]
+    section, when = column_length(Task.section), column_length(Task.deadline_text)
+    return [TaskDraft(clip(t.section, section), t.line, t.text, t.raw, list(t.lead), list(t.support), t.deadline,
+                      clip(t.deadline_text, when)) for t in parsed.tasks]
 
 
 def content_hash(parsed: ParsedDocument) -> str:
@@ -93,44 +162,82 @@ def content_hash(parsed: ParsedDocument) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-def _stored(number: str | None, title: str) -> Document | None:
-    if number:
-        return db.session.scalar(select(Document).where(Document.number == number))
-    return db.session.scalar(select(Document).where(Document.number.is_(None), Document.title == title))
-
-
 def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None,
                    keep_empty: bool = False) -> list[DocumentPlan]:
     """What importing `parsed` would do; documents without tasks are left out unless `keep_empty`."""
-    plans = []
+    plans: list[DocumentPlan] = []
+    source = clip_filename(source_name, column_length(Document.source_name)) if source_name else None
+    numbers: set[str] = set()
     for doc in parsed:
         if not doc.tasks and not keep_empty:
             continue
         # A document with neither number nor title is known by the file it came from.
         title = doc.title or (Path(source_name).stem if source_name else "")
-        plan = DocumentPlan(doc.number, title, doc.issuer, doc.date, source_name, content_hash(doc),
-                            drafts_from(doc))
-        compare(plan)
+        plan = DocumentPlan(doc.number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
+                            content_hash(doc), drafts_from(doc))
+        if doc.number in numbers:
+            plan.status = "duplicate"
+        else:
+            compare(plan)
+        numbers.add(doc.number)
+        numbers.discard(None)
         plans.append(plan)
     return plans
 
 
-def plan_file(filename: str, data: bytes) -> list[DocumentPlan]:
-    """Plans for every document with tasks in a file (.txt, .docx, .pdf); SourceError if unreadable."""
-    return plan_documents(parse_text(document_text(filename, data), source=filename), filename)
+def plan_text(text: str, source_name: str) -> list[DocumentPlan]:
+    """Plans for every document with tasks in a text (a paste, or a file's extracted text)."""
+    return plan_documents(parse_text(text, source=source_name), source_name)
 
 
-def compare(plan: DocumentPlan) -> None:
-    """Fill in the plan's status and, for a revision, the tasks added, changed and removed."""
-    stored = _stored(plan.number, plan.title)
+def plan_file(filename: str, data: bytes, **reading) -> list[DocumentPlan]:
+    """Plans for every document with tasks in a file (.txt, .docx, .pdf); SourceError if
+    unreadable. `reading` goes to `document_text` (limits, progress)."""
+    return plan_text(document_text(filename, data, **reading), filename)
+
+
+def _stored_by_number(number: str) -> Document | None:
+    return db.session.scalar(select(Document).where(Document.number == number))
+
+
+def _stored_by_title(plan: DocumentPlan) -> Document | None:
+    """A stored document without a number that is this one: same issuer and title, and the
+    same date where both have one. Several such: the most recently imported."""
+    candidates = db.session.scalars(
+        select(Document).where(Document.number.is_(None), Document.title == plan.title,
+                               Document.issuer.is_not_distinct_from(plan.issuer))
+        .order_by(Document.imported_at.desc(), Document.id.desc())).all()
+    same_hash = [d for d in candidates if d.content_hash == plan.content_hash]
+    agreeing = [d for d in candidates
+                if d.issue_date is None or plan.issue_date is None or d.issue_date == plan.issue_date]
+    return (same_hash or agreeing or [None])[0]
+
+
+def compare(plan: DocumentPlan, revise: bool | None = None) -> None:
+    """Fill in the plan's status and, for a revision, the tasks added, changed and removed.
+
+    A document with a 文号 revises the stored one of that number. One without is matched by
+    issuer, title and date; whether it then revises the match is the supervisor's choice
+    (`revise`), by default only when all three are present on both sides.
+    """
     plan.added, plan.changed, plan.removed = [], [], []
+    if plan.number:
+        stored, plan.match = _stored_by_number(plan.number), "number"
+    else:
+        stored, plan.match = _stored_by_title(plan), "title"
     if stored is None:
-        plan.status, plan.existing_id = "new", None
+        plan.status, plan.existing_id, plan.stored_hash, plan.match = "new", None, None, None
         return
-    plan.existing_id = stored.id
+    plan.existing_id, plan.stored_hash = stored.id, stored.content_hash
     if stored.content_hash == plan.content_hash:
         plan.status = "unchanged"
         return
+    if plan.match == "title":
+        if revise is None:
+            revise = None not in (plan.issuer, plan.issue_date, stored.issuer, stored.issue_date)
+        if not revise:
+            plan.status = "new"
+            return
     plan.status = "revised"
     existing = _keyed(stored.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)
@@ -141,6 +248,19 @@ def compare(plan: DocumentPlan) -> None:
         elif not draft.same_as(task):
             plan.changed.append(draft)
     plan.removed = [task.text for key, task in existing.items() if key not in wanted]
+
+
+def recheck(plan: DocumentPlan, planned_id: int | None, planned_hash: str | None, revise: bool | None = None) -> None:
+    """Compare a reviewed plan again; StalePlan when the stored document it was reviewed
+    against is no longer there as it was (an import of the same document came first)."""
+    if plan.status == "duplicate":
+        return
+    compare(plan, revise)
+    if (plan.existing_id, plan.stored_hash) == (planned_id, planned_hash):
+        return
+    if plan.status == "unchanged":
+        raise StalePlan(f"“{plan.label}”已经导入，无需重复确认。")
+    raise StalePlan(f"“{plan.label}”在您核对之后已被导入或修订，本次确认未执行；请重新上传文件，核对最新的变化。")
 
 
 def _keyed(items, key):
@@ -162,18 +282,40 @@ class ImportResult:
 
 
 def apply_plan(plan: DocumentPlan, user: User | None = None) -> ImportResult:
-    """Write one plan (flushes; the caller commits)."""
-    if plan.status == "unchanged":
-        return ImportResult(db.session.get(Document, plan.existing_id))
+    """Write one plan (flushes; the caller commits, or rolls back on an error).
+
+    StalePlan when the plan was carried out already (its token is recorded) or the stored
+    document changed since the plan was made; PlanError when a name does not fit.
+    """
+    if not plan.importable:
+        return ImportResult(db.session.get(Document, plan.existing_id) if plan.existing_id else None)
+    try:
+        return _write(plan, user)
+    except IntegrityError as exc:
+        # The token or the 文号 is taken: a concurrent confirmation of the same plan came first.
+        raise StalePlan(f"“{plan.label}”已由另一次确认导入，本次未重复导入。") from exc
+
+
+def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
     if plan.status == "new":
-        doc = Document(number=plan.number)
+        doc = Document(number=plan.number, content_hash=plan.content_hash)
         db.session.add(doc)
     else:
+        # Compare-and-set: of two confirmations planned against one version, one applies.
+        swapped = db.session.execute(
+            update(Document).where(Document.id == plan.existing_id, Document.content_hash == plan.stored_hash)
+            .values(content_hash=plan.content_hash).execution_options(synchronize_session=False))
+        if swapped.rowcount != 1:
+            raise StalePlan(f"“{plan.label}”在您核对期间已被修订，本次确认未执行；请重新上传文件核对最新变化。")
         doc = db.session.get(Document, plan.existing_id)
+        db.session.refresh(doc)
     doc.title, doc.issuer, doc.issue_date = plan.title, plan.issuer, plan.issue_date
-    doc.source_name, doc.content_hash, doc.imported_by_id = plan.source_name, plan.content_hash, (
-        user.id if user else None)
+    doc.source_name, doc.imported_by_id = plan.source_name, user.id if user else None
     doc.imported_at = utcnow()
+    record = DocumentImport(document=doc, token=plan.token, kind=plan.status, user_id=user.id if user else None,
+                            added=len(plan.added), changed=len(plan.changed), removed=len(plan.removed))
+    db.session.add(record)
+    db.session.flush()  # the token is claimed before any task is touched
     result = ImportResult(doc)
     existing = _keyed(doc.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)
@@ -190,6 +332,7 @@ def apply_plan(plan: DocumentPlan, user: User | None = None) -> ImportResult:
             result.kept_removed.append(task.text)
         else:
             doc.tasks.remove(task)
+    record.kept = len(result.kept_removed)
     db.session.flush()
     return result
 
@@ -201,6 +344,8 @@ def _fill(task: Task, draft: TaskDraft, seq: int, result: ImportResult) -> None:
     current = [(a.unit.name, a.role) for a in task.assignments]
     wanted = []
     for name, role in names:
+        if len(canonical(name)) > column_length(Unit.name):
+            raise PlanError(f"单位名称过长（超过 {column_length(Unit.name)} 字）：{name[:30]}…")
         unit, created = resolve_unit(name)
         if created:
             result.created_units.append(unit.name)
@@ -211,3 +356,4 @@ def _fill(task: Task, draft: TaskDraft, seq: int, result: ImportResult) -> None:
     db.session.flush()
     for unit, role in wanted:
         task.assign(unit, role)
+

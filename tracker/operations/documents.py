@@ -1,0 +1,24 @@
+"""Documents and tasks as the pages list them."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from tracker.extensions import db
+from tracker.models import Document, Task, TaskUnit, User
+
+
+def documents_with_task_counts() -> list[tuple[Document, int]]:
+    """Every document with its number of tasks, the latest import first."""
+    return [(doc, tasks) for doc, tasks in db.session.execute(
+        select(Document, func.count(Task.id)).outerjoin(Task).group_by(Document.id)
+        .order_by(Document.imported_at.desc(), Document.id.desc()))]
+
+
+def home_counts(user: User) -> dict[str, int]:
+    """What the home page counts: all documents and tasks for a supervisor, the tasks of
+    the user's unit for a department."""
+    if user.is_supervisor:
+        return {"documents": db.session.scalar(select(func.count(Document.id))),
+                "tasks": db.session.scalar(select(func.count(Task.id)))}
+    return {"tasks": db.session.scalar(select(func.count(TaskUnit.task_id)).where(TaskUnit.unit_id == user.unit_id))}
