@@ -1,6 +1,7 @@
 """The supervisors' web import: upload or paste, preview (nothing written), correct, confirm."""
 
 import io
+import time
 
 import pytest
 from sqlalchemy import select
@@ -8,6 +9,7 @@ from sqlalchemy import select
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import PLAN, login_department, login_supervisor, preview_fields, upload
 from tests.factories import rows as count
+from tests.hostile import inflating_docx, text_pdf
 from tracker.extensions import db
 from tracker.models import Document, Task, Unit
 
@@ -113,3 +115,54 @@ def test_user_text_is_escaped_in_preview(app, client, supervisor):
     response = upload(client, data=evil.encode())
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;" in response.text
+
+
+def test_a_long_upload_shows_its_progress_then_the_preview(app, client, supervisor, auth):
+    app.config["IMPORT_WAIT_SECONDS"] = 0
+    response = upload(client, "gazette.pdf", text_pdf(40))
+    assert response.status_code == 302 and "/imports/jobs/" in response.headers["Location"]
+    job = response.headers["Location"]
+    seen = []
+    for _ in range(600):
+        page = client.get(job)
+        seen.append("正在读取文件" in page.text)
+        if "核对解析结果" in page.text:
+            break
+        assert '<meta http-equiv="refresh"' in page.text
+        time.sleep(0.1)
+    assert "核对解析结果" in page.text and "建设公共数据平台" in page.text
+    assert any(seen)  # the page said what it was doing while the file was read
+    assert count(app, Document) == 0
+    # Another supervisor cannot see the job.
+    auth.logout()
+    login_supervisor(auth, "other", "other-password")
+    assert client.get(job).status_code == 404
+
+
+def paste(client, text):
+    page = client.get("/imports/new")
+    return client.post("/imports/new", data={"csrf_token": csrf_token(page.text), "text": text})
+
+
+def test_a_paste_larger_than_500_kb_is_read(app, client, supervisor):
+    text = PLAN + "\n" + "附：说明。" * 40_000  # 200,000 characters, 600 KB in UTF-8
+    assert len(text.encode()) > 500_000
+    response = paste(client, text)
+    assert response.status_code == 200 and "核对解析结果" in response.text
+
+
+def test_a_paste_beyond_the_character_limit_is_refused(app, client, supervisor):
+    app.config["MAX_CHARS"] = 1000
+    response = paste(client, PLAN + "附：说明。" * 300)
+    assert response.status_code == 200 and "超过上限 1,000 字" in response.text
+
+
+@pytest.mark.parametrize("name,make,limit,message", [
+    ("bomb.docx", lambda: inflating_docx(8), {"MAX_INFLATED_MB": 2}, "TRACKER_MAX_INFLATED_MB"),
+    ("long.pdf", lambda: text_pdf(12, lines=2), {"MAX_PAGES": 10}, "TRACKER_MAX_PAGES"),
+])
+def test_hostile_uploads_are_refused_naming_the_limit(app, client, supervisor, name, make, limit, message):
+    app.config.update(limit)
+    response = upload(client, name, make())
+    assert response.status_code == 200 and message in response.text and "导入文件" in response.text
+    assert count(app, Document) == 0

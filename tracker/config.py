@@ -76,6 +76,9 @@ class Config:
         # are held to the upload limit, not to Werkzeug's 500 KB default for form fields.
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH
         self.MAX_FORM_PARTS = 100_000
+        # An upload read within this many seconds shows its preview at once; a longer one
+        # shows a progress page instead of holding the request open.
+        self.IMPORT_WAIT_SECONDS = 3.0
         self.TIMEZONE = os.environ.get("TRACKER_TIMEZONE", "Asia/Shanghai")
         # A CSRF token lives as long as the login session, so a supervisor who spends an
         # hour correcting an import preview does not lose the work to an expired token.

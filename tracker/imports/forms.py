@@ -14,6 +14,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.models import MAX_ID, Task, Unit
@@ -58,7 +59,7 @@ class TaskForm(Form):
 class DocumentForm(Form):
     signed = HiddenField()  # the plan's document data, signed (see imports/preview.py)
     # Offered when a document without 文号 matches a stored one by issuer, title and date.
-    revise = RadioField("导入方式", choices=[("new", "作为新文件导入"), ("revise", "作为修订")],
+    revise = RadioField("导入方式", choices=[SelectChoice("new", "作为新文件导入"), SelectChoice("revise", "作为修订")],
                         validators=[Optional()])
     tasks = FieldList(FormField(TaskForm))
 

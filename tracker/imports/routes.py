@@ -28,7 +28,6 @@ from .jobs import ImportJobs
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PASTED = "粘贴文本"
-INLINE_WAIT = 3.0  # seconds an upload may take before the progress page is shown instead
 OPEN_TASKS = 40  # a document with more tasks starts folded in the preview
 
 
@@ -66,7 +65,7 @@ def new():
         flash("请选择要上传的文件，或粘贴文件全文。", "warning")
         return _upload_page(form)
     job_id = _jobs().start(current_user.id, source, read)
-    _jobs().wait(job_id, INLINE_WAIT)
+    _jobs().wait(job_id, current_app.config["IMPORT_WAIT_SECONDS"])
     state = _jobs().state(job_id, current_user.id)
     if state.status == "running":
         return redirect(url_for("imports.job", job_id=job_id))
