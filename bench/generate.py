@@ -83,6 +83,13 @@ def typed_work_list(n: int) -> str:
     return f"关于开展重点工作的通知\n序号重点工作举措责任单位完成时间\n{rows}"
 
 
+def prose_after_work_list(n: int) -> str:
+    """A short work list typed without separators, with no time column, then `n` sentences
+    whose numbers could open its next row (they are read as one run of text with it)."""
+    rows = "".join(f"{k} 开展第{k}项工作。省商务厅\n" for k in range(1, 12))
+    return f"关于开展重点工作的通知\n序号重点工作举措责任单位\n{rows}" + "开展了第12批12项工作。\n" * n
+
+
 # Every shape and the size it has at 1x in the benchmark.
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "designated lines": (designated_lines, 1_000),
@@ -93,4 +100,5 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "standalone designations": (standalone_designations, 1_000),
     "run-in heading": (run_in_heading, 1_000),
     "typed work list": (typed_work_list, 1_000),
+    "prose after a work list": (prose_after_work_list, 1_000),
 }

@@ -16,8 +16,12 @@ from .layout import Span
 
 _COLUMN = {key: re.compile(rf"^(?:{pattern})$") for key, pattern in COLUMNS.items()}
 _TIME_START = re.compile(r"(?:19|20)\d{2}年|长期|持续|常态化|每年|逐年|20\d{2}[—\-－至]")
+# What ends a row, right before the next row's number: its time cell, or a unit name after
+# the task's last sentence (。).
 _TIME_TAIL = re.compile(r"(?:(?:(?:19|20)\d{2}年|长期|持续|常态化|每年|逐年)[^。]{0,16})$")
-_UNIT_TAIL = re.compile(r"。[^。]*(?:厅|局|委|办|政府|部门|单位|中心|集团|公司|海关|行|院|会)$")
+_TIME_TAIL_REACH = 21  # the longest _TIME_TAIL: a year (2023年) and 16 characters
+_UNIT_ENDS = ("厅", "局", "委", "办", "政府", "部门", "单位", "中心", "集团", "公司", "海关", "行", "院", "会")
+_NUMBER = re.compile(r"\d+")
 
 
 @dataclass
@@ -60,7 +64,7 @@ def grid_rows(span: Span) -> list[Row]:
     columns = [m.lastgroup for m in ANY_COLUMN.finditer(header.group(0))]
     timed = "time" in columns
     unit_column = next((c for c in columns if c in ("responsible", "lead")), "responsible")
-    starts = _row_starts(span.text, header.end(), _TIME_TAIL if timed else _UNIT_TAIL)
+    starts = _row_starts(span.text, header.end(), timed)
     rows = []
     for k, (number, at) in enumerate(starts):
         end = starts[k + 1][1] if k + 1 < len(starts) else len(span.text)
@@ -72,22 +76,30 @@ def grid_rows(span: Span) -> list[Row]:
     return rows
 
 
-def _row_starts(text: str, start: int, tail: re.Pattern[str]) -> list[tuple[int, int]]:
-    """Positions of row numbers 1, 2, 3 ... each right after the previous row's last cell."""
+def _row_starts(text: str, start: int, timed: bool) -> list[tuple[int, int]]:
+    """Positions of row numbers 1, 2, 3 ... each right after the previous row's last cell.
+
+    One pass over the numbers of the text, and each test of a row's end looks only at its
+    last characters, so a long text with no rows in it costs no more than its length."""
     starts: list[tuple[int, int]] = []
-    number, pos = 1, start
-    while True:
-        found = None
-        for m in re.finditer(rf"(?<!\d){number}(?!\d)", text[pos:]):
-            at = pos + m.start()
-            if not starts or tail.search(text[starts[-1][1]:at]):
-                found = at
-                break
-        if found is None:
-            return starts
-        starts.append((number, found))
-        pos = found + len(str(number))
-        number += 1
+    stop, seen = -1, start  # the last 。 before `seen`
+    for m in _NUMBER.finditer(text, start):
+        number, at = len(starts) + 1, m.start()
+        if m.group() != str(number):
+            continue
+        if starts:
+            stop, seen = max(stop, text.rfind("。", seen, at)), at
+            if not _ends_row(text, starts[-1][1], at, stop, timed):
+                continue
+        starts.append((number, at))
+    return starts
+
+
+def _ends_row(text: str, row: int, at: int, stop: int, timed: bool) -> bool:
+    """Whether the row that starts at `row` ends at `at` (`stop`: the last 。 before it)."""
+    if timed:
+        return bool(_TIME_TAIL.search(text, max(row, at - _TIME_TAIL_REACH), at))
+    return stop >= row and text.endswith(_UNIT_ENDS, stop + 1, at)
 
 
 def _split_grid_row(span: Span, start: int, end: int, timed: bool) -> dict[str, Span] | None:
