@@ -2,12 +2,13 @@
 
 import io
 import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from tests.conftest import AuthActions, csrf_token
-from tests.factories import PLAN, login_department, login_supervisor, preview_fields, upload
+from tests.factories import PLAN, add_unit, login_department, login_supervisor, preview_fields, upload
 from tests.factories import rows as count
 from tests.hostile import inflating_docx, text_pdf
 from tracker.extensions import db
@@ -166,3 +167,45 @@ def test_hostile_uploads_are_refused_naming_the_limit(app, client, supervisor, n
     response = upload(client, name, make())
     assert response.status_code == 200 and message in response.text and "导入文件" in response.text
     assert count(app, Document) == 0
+
+
+@pytest.fixture
+def small_limits(monkeypatch):
+    """A preview of more than two tasks counts as large, shown two tasks a page."""
+    monkeypatch.setattr("tracker.imports.routes.EDITABLE_TASKS", 2)
+    monkeypatch.setattr("tracker.imports.routes.LARGE_PAGE", 2)
+
+
+def test_a_large_preview_is_read_only_paged_and_imports_as_parsed(app, client, supervisor, small_limits):
+    for name in ("省大数据局", "省财政厅", "省司法厅", "省市场监管局", "省委组织部"):
+        add_unit(app, name)
+    response = upload(client)
+    assert response.status_code == 302
+    job = response.headers["Location"]
+    first = client.get(job).text
+    assert "任务较多，预览只逐页列出" in first and "第 1 / 2 页" in first
+    assert "建设公共数据平台" in first and "加强队伍建设" not in first
+    assert "documents-0-tasks-0-text" not in first  # nothing to edit
+    second = client.get(job + "?page=2").text
+    assert "加强队伍建设" in second and "建设公共数据平台" not in second
+    assert "第 1 / 1 页" in client.get(job + "?attention=1").text  # two tasks lack a deadline
+    fields = preview_fields(first)
+    assert client.post("/imports/confirm", data=fields).status_code == 302
+    assert client.post("/imports/confirm", data=fields).status_code == 302  # again: imported once
+    assert count(app, Document) == 1 and count(app, Task) == 3
+
+
+def test_a_large_preview_cannot_be_pointed_at_another_document(app, client, supervisor, small_limits):
+    fields = preview_fields(client.get(upload(client).headers["Location"]).text)
+    other = preview_fields(client.get(upload(client, data=PLAN.replace("9号", "10号").encode())
+                                      .headers["Location"]).text)
+    fields["documents-0-signed"] = other["documents-0-signed"]  # signed, but for another job
+    fields["csrf_token"] = other["csrf_token"]
+    assert client.post("/imports/confirm", data=fields).status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(Document.number)) == "浙政办发〔2022〕10号"
+    # A job that is gone (kept a day) cannot be confirmed.
+    for path in (Path(app.instance_path) / "import-jobs").glob("*.json"):
+        path.unlink()
+    page = client.post("/imports/confirm", data=fields, follow_redirects=True)
+    assert "该预览已过期" in page.text and count(app, Document) == 1

@@ -1,13 +1,16 @@
-"""The preview's document data, signed into the confirmation form.
+"""The preview: its signed document data, and what it points out about each task.
 
-A preview is a form holding every task; the document's own data (number, title, content
-hash, and the stored version it was compared with) travels signed, so a confirmation cannot
-be forged into another document's hash or number, and one made against a version that has
-since changed is recognised (see `operations.importing.recheck`).
+A preview is a form; the document's own data (number, title, content hash, and the stored
+version it was compared with) travels signed, so a confirmation cannot be forged into
+another document's hash or number, and one made against a version that has since changed
+is recognised (see `operations.importing.recheck`). A preview too large to edit task by
+task is shown read-only, page by page; its form then carries no tasks and the signed data
+names the upload job whose parsed documents are imported as they are.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
@@ -20,24 +23,28 @@ from tracker.operations.units import find_unit
 from tracker.parsing.units import split_units
 
 SIGNED_FIELDS = ("number", "title", "issuer", "source_name", "content_hash", "status", "existing_id",
-                 "stored_hash", "token")
+                 "stored_hash", "token", "position")
+REASONS = ("未明确单位", "含待核实单位", "无完成时限")
 
 
 def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="import-preview")
 
 
-def sign(plan: DocumentPlan) -> str:
+def sign(plan: DocumentPlan, job: str | None = None) -> str:
+    """The plan's document data, signed; `job` names the upload whose tasks are taken as
+    parsed (a read-only preview)."""
     data = {name: getattr(plan, name) for name in SIGNED_FIELDS}
     data["issue_date"] = plan.issue_date.isoformat() if plan.issue_date else None
+    data["job"] = job
     return _signer().dumps(data)
 
 
-def unsign(token: str, drafts: list[TaskDraft]) -> DocumentPlan:
-    """The plan as it was reviewed, with the tasks as corrected; BadSignature if forged."""
+def unsign(token: str) -> tuple[DocumentPlan, str | None]:
+    """The plan as it was reviewed (without tasks) and its job, if any; BadSignature if forged."""
     data = _signer().loads(token)
     issued = date.fromisoformat(data["issue_date"]) if data["issue_date"] else None
-    return DocumentPlan(**{name: data[name] for name in SIGNED_FIELDS}, issue_date=issued, tasks=drafts)
+    return DocumentPlan(**{name: data[name] for name in SIGNED_FIELDS}, issue_date=issued, tasks=[]), data["job"]
 
 
 @dataclass
@@ -57,29 +64,38 @@ class RowNote:
         return bool(self.reasons)
 
 
-REASONS = ("未明确单位", "含待核实单位", "无完成时限")
-
-
 def attention_groups(notes: list[RowNote]) -> list[tuple[str, list[RowNote]]]:
     """The rows needing attention, by reason, for the preview's jump list."""
     groups = [(reason, [n for n in notes if reason in n.reasons]) for reason in REASONS]
     return [(reason, rows) for reason, rows in groups if rows]
 
 
-def row_notes(document_form) -> list[RowNote]:
-    """For each task row of a preview form: unknown units, and why it needs attention
-    (no units, units the directory lacks, no deadline)."""
+def _notes(rows: Iterable[tuple[str, int | None, str, list[str], list[str], bool]]) -> list[RowNote]:
+    """Notes on rows of (section, line, text, lead, support, has a deadline): units the
+    directory lacks, and why a row needs attention."""
     known = cache(lambda name: find_unit(name) is not None)
     notes = []
-    for index, task in enumerate(document_form.tasks):
-        lead, support = split_units(task.lead.data or ""), split_units(task.support.data or "")
-        note = RowNote(index, task.section.data or "", task.line.data, min(12, len(task.text.data or "") // 26 + 1),
+    for index, (section, line, text, lead, support, has_deadline) in enumerate(rows):
+        note = RowNote(index, section, line, min(12, len(text) // 26 + 1),
                        [n for n in lead if not known(n)], [n for n in support if not known(n)])
         if not lead and not support:
             note.reasons.append(REASONS[0])
         if note.unknown_lead or note.unknown_support:
             note.reasons.append(REASONS[1])
-        if not task.deadline.data and not (task.deadline_text.data or "").strip():
+        if not has_deadline:
             note.reasons.append(REASONS[2])
         notes.append(note)
     return notes
+
+
+def row_notes(document_form) -> list[RowNote]:
+    """Notes on the task rows of an editable preview, as the form now holds them."""
+    return _notes((t.section.data or "", t.line.data, t.text.data or "", split_units(t.lead.data or ""),
+                   split_units(t.support.data or ""), bool(t.deadline.data or (t.deadline_text.data or "").strip()))
+                  for t in document_form.tasks)
+
+
+def draft_notes(drafts: list[TaskDraft]) -> list[RowNote]:
+    """Notes on the tasks of a read-only preview."""
+    return _notes((d.section, d.line, d.text, d.lead, d.support, bool(d.deadline or d.deadline_text))
+                  for d in drafts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from itsdangerous import BadSignature
 
@@ -18,17 +18,29 @@ from tracker.access import supervisor_required
 from tracker.extensions import db
 from tracker.models import Document
 from tracker.operations.documents import documents_with_task_counts
-from tracker.operations.importing import DocumentPlan, PlanError, TaskDraft, apply_plan, plan_documents, recheck
+from tracker.operations.importing import (
+    DocumentPlan,
+    PlanError,
+    TaskDraft,
+    apply_plan,
+    content_hash,
+    drafts_from,
+    plan_documents,
+    recheck,
+)
+from tracker.parsing import ParsedDocument
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Limits, document_text
 
 from . import preview
 from .forms import ConfirmForm, UploadForm
-from .jobs import ImportJobs
+from .jobs import ImportJobs, JobState
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PASTED = "粘贴文本"
 OPEN_TASKS = 40  # a document with more tasks starts folded in the preview
+EDITABLE_TASKS = 1000  # a preview with more tasks is read-only, shown a page at a time
+LARGE_PAGE = 200  # tasks on one page of a read-only preview
 
 
 def _jobs() -> ImportJobs:
@@ -81,7 +93,8 @@ def job(job_id: str):
     return _job_result(job_id, state, UploadForm())
 
 
-def _job_result(job_id: str, state, form: UploadForm):
+def _job_result(job_id: str, state: JobState, form: UploadForm):
+    """What a finished job shows: its preview, or the upload form with the reason it failed."""
     if state.status == "failed":
         flash(state.message, "danger")
         return _upload_page(form)
@@ -89,11 +102,32 @@ def _job_result(job_id: str, state, form: UploadForm):
     if not plans:
         flash("没有在文件中找到带责任单位的任务，请检查文件内容。", "warning")
         return _upload_page(form)
+    if sum(len(p.tasks) for p in plans) > EDITABLE_TASKS:
+        if request.method == "POST":  # its pages have the job's address
+            return redirect(url_for("imports.job", job_id=job_id))
+        return _large_preview(job_id, plans)
     confirm_form = ConfirmForm()
     for plan in plans:
         confirm_form.documents.append_entry({"signed": preview.sign(plan), "revise": _choice(plan),
                                              "tasks": [_task_data(t) for t in plan.tasks]})
     return _preview_page(confirm_form, plans)
+
+
+def _large_preview(job_id: str, plans: list[DocumentPlan]):
+    """Too many tasks to edit one by one: listed read-only, a page at a time (the filters
+    in the query string), and confirmed as parsed."""
+    confirm_form = ConfirmForm()
+    for plan in plans:
+        confirm_form.documents.append_entry({"signed": preview.sign(plan, job_id), "revise": _choice(plan)})
+    attention_only = request.args.get("attention") == "1"
+    rows = [(plan, draft, note) for plan in plans
+            for draft, note in zip(plan.tasks, preview.draft_notes(plan.tasks))
+            if note.attention or not attention_only]
+    pages = max(1, -(-len(rows) // LARGE_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
+    return render_template("imports/preview_large.html", form=confirm_form, plans=plans, job_id=job_id,
+                           rows=rows[(page - 1) * LARGE_PAGE: page * LARGE_PAGE], page=pages and page, pages=pages,
+                           attention_only=attention_only, flagged=sum(1 for *_, n in rows if n.attention))
 
 
 def _upload_page(form: UploadForm):
@@ -119,11 +153,16 @@ def _task_data(draft: TaskDraft) -> dict:
 @supervisor_required
 def confirm():
     form = ConfirmForm()
-    reviewed = [_reviewed_plan(d) for d in form.documents]
+    parsed_jobs: dict[str, list[ParsedDocument]] = {}
+    try:
+        reviewed = [_reviewed_plan(d, parsed_jobs) for d in form.documents]
+    except PlanError as exc:
+        flash(str(exc), "warning")
+        return redirect(url_for("imports.new"))
     if not form.validate_on_submit():
         plans = []
         for doc_form, (plan, revise) in zip(form.documents, reviewed):
-            recheck_quietly(plan, revise)
+            _recheck_quietly(plan, revise)
             doc_form.signed.data = preview.sign(plan)
             plans.append(plan)
         flash("请改正标红的内容后再确认。", "danger")
@@ -152,7 +191,7 @@ def confirm():
     return redirect(url_for("imports.index"))
 
 
-def recheck_quietly(plan: DocumentPlan, revise: bool | None) -> None:
+def _recheck_quietly(plan: DocumentPlan, revise: bool | None) -> None:
     """Compare again for showing the preview anew: it then shows what is stored now."""
     try:
         recheck(plan, plan.existing_id, plan.stored_hash, revise)
@@ -160,14 +199,31 @@ def recheck_quietly(plan: DocumentPlan, revise: bool | None) -> None:
         pass
 
 
-def _reviewed_plan(document_form) -> tuple[DocumentPlan, bool | None]:
-    """The plan a preview form confirms, with the supervisor's corrections and choice."""
+def _reviewed_plan(document_form, parsed_jobs: dict[str, list]) -> tuple[DocumentPlan, bool | None]:
+    """The plan a preview form confirms, with the supervisor's corrections and choice; the
+    tasks of a read-only preview come from its job, as parsed."""
     try:
-        plan = preview.unsign(document_form.signed.data or "", _drafts(document_form))
+        plan, job_id = preview.unsign(document_form.signed.data or "")
     except BadSignature:
         abort(400)
+    if job_id is None:
+        plan.tasks = _drafts(document_form)
+    else:
+        plan.tasks = drafts_from(_job_document(job_id, plan, parsed_jobs))
     revise = {"new": False, "revise": True}.get(document_form.revise.data)
     return plan, revise
+
+
+def _job_document(job_id: str, plan: DocumentPlan, parsed_jobs: dict[str, list]) -> ParsedDocument:
+    if job_id not in parsed_jobs:
+        state = _jobs().state(job_id, current_user.id)
+        if state is None or state.status != "done":
+            raise PlanError("该预览已过期（保留 24 小时），本次确认未执行，请重新上传文件。")
+        parsed_jobs[job_id] = _jobs().parsed(job_id)
+    documents = parsed_jobs[job_id]
+    if not plan.position < len(documents) or content_hash(documents[plan.position]) != plan.content_hash:
+        abort(400)
+    return documents[plan.position]
 
 
 def _drafts(document_form) -> list[TaskDraft]:

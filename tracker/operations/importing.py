@@ -115,6 +115,7 @@ class DocumentPlan:
     stored_hash: str | None = None  # that document's content hash when the plan was made
     match: str | None = None  # how it was matched: "number", or "title" (issuer, title and date agree)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
+    position: int = 0  # the document's place among those parsed from the same text
     added: list[TaskDraft] = field(default_factory=list)
     changed: list[TaskDraft] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # texts of stored tasks the revision drops
@@ -168,13 +169,13 @@ def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None,
     plans: list[DocumentPlan] = []
     source = clip_filename(source_name, column_length(Document.source_name)) if source_name else None
     numbers: set[str] = set()
-    for doc in parsed:
+    for position, doc in enumerate(parsed):
         if not doc.tasks and not keep_empty:
             continue
         # A document with neither number nor title is known by the file it came from.
         title = doc.title or (Path(source_name).stem if source_name else "")
         plan = DocumentPlan(doc.number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
-                            content_hash(doc), drafts_from(doc))
+                            content_hash(doc), drafts_from(doc), position=position)
         if doc.number in numbers:
             plan.status = "duplicate"
         else:
