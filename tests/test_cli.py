@@ -4,7 +4,7 @@ from sqlalchemy import select
 
 from tests.factories import add_unit
 from tracker.extensions import db
-from tracker.models import Unit, User
+from tracker.models import User
 
 
 def test_users_add_reads_password_from_stdin(app, runner, auth):
