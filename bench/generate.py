@@ -70,8 +70,9 @@ def standalone_designations(n: int) -> str:
 
 
 def run_in_heading(n: int) -> str:
-    """A heading that runs into its body, `n` paragraphs without designation, then `n` with one."""
-    lines = ["关于开展重点工作的通知", "（一）完善监测网络。加强各项工作的监测。"]
+    """A heading that runs into a body of `n` sentences, `n` paragraphs without designation,
+    then `n` with one."""
+    lines = ["关于开展重点工作的通知", "（一）完善监测网络。" + "加强各项工作的监测。" * n]
     lines += [f"说明第{k + 1}项工作的背景。" for k in range(n)]
     lines += [f"开展第{k + 1}项工作。（责任单位：省商务厅）" for k in range(n)]
     return "\n".join(lines) + "\n"

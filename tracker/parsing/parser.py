@@ -53,6 +53,7 @@ class _BlockState:
     stack: list[tuple[Marker, int]]  # the numbered items open at it, outermost first: (marker, block)
     prefix: list[str]  # 附件 prefix of its section path
     designated_before: int  # the last block before it with a designation, or -1
+    runs_in: bool  # it opens an item whose heading runs into body text (see _runs_in)
     found: list[designations.Designation] = field(default_factory=list)
     covered: bool = False  # some designation covers its text
 
@@ -80,7 +81,7 @@ class _DocumentReader:
                     stack.pop()
                 stack.append((block.marker, b))
                 self.items[block.marker.level].append(b)
-            state = _BlockState(list(stack), prefix, self._last_designated(b))
+            state = _BlockState(list(stack), prefix, self._last_designated(b), self._runs_in(b))
             self.state.append(state)
             if block.kind == "para":
                 state.found = designations.find(block.text, conventions)
@@ -148,7 +149,7 @@ class _DocumentReader:
             siblings = self.items[marker.level]
             first = bisect_left(siblings, stack[-2][1] + 1 if len(stack) > 1 else 0)
             # A list: the paragraph before is itself an item, or the body of one that runs in.
-            if bisect_left(siblings, b) - first >= 2 and (item == p or self._runs_in(item)):
+            if bisect_left(siblings, b) - first >= 2 and (item == p or self.state[item].runs_in):
                 parent = stack[-2][1] if len(stack) > 1 else siblings[first]
                 if not self._designated_between(parent, b):
                     return (parent, 0)
@@ -158,7 +159,7 @@ class _DocumentReader:
         stack = self.state[b].stack
         if stack:
             item = stack[-1][1]
-            if item != b and self._runs_in(item) and not self._designated_between(item, b):
+            if item != b and self.state[item].runs_in and not self._designated_between(item, b):
                 return (item, 0)
         return (b, 0)
 
@@ -179,6 +180,8 @@ class _DocumentReader:
 
     def _runs_in(self, b: int) -> bool:
         """A heading whose first sentence is followed by body text in the same paragraph."""
+        if not self.blocks[b].marker:
+            return False
         body = self.blocks[b].text[self._marker_width(b):]
         cut = re.search(r"[。；：！？]", body)
         return bool(cut) and len(body) - cut.end() >= 5
