@@ -17,12 +17,13 @@ from tracker.operations.users import create_user
 
 
 def make_app(tmp_path, database_url: str | None = None, **extra):
+    """The app on a migrated database, its instance folder (secret key, upload jobs) in tmp_path."""
     app = create_app({
         "TESTING": True,
         "SECRET_KEY": "test",
         "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
         **extra,
-    })
+    }, instance_path=tmp_path / "instance")
     with app.app_context():
         upgrade()
     return app

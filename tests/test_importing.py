@@ -222,7 +222,8 @@ def test_pdf_paragraphs_wrapped_over_lines(app, runner, tmp_path):
 def test_commands_say_when_the_database_is_not_initialised(tmp_path):
     from tracker.app import create_app
 
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite'}"},
+                     instance_path=tmp_path / "instance")
     result = app.test_cli_runner().invoke(args=["import", str(write(tmp_path, "plan.txt", PLAN))])
     assert result.exit_code != 0 and "请先运行 tracker init" in result.output
 
