@@ -41,3 +41,15 @@ def browser_page():
             yield browser.new_page()
         finally:
             browser.close()
+
+
+def preview_in_browser(page, base: str, path, username: str = "sup", password: str = "sup-password") -> None:
+    """Log in through the form, upload `path` for import and wait for its preview."""
+    page.goto(base + "/auth/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("input[type=submit]")
+    page.goto(base + "/imports/new")
+    page.set_input_files("#file", str(path))
+    page.click("input[type=submit]")
+    page.wait_for_selector("text=核对解析结果")

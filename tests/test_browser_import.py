@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import browser_page, live_server
+from tests.browser import browser_page, live_server, preview_in_browser
 from tests.factories import PLAN
 from tracker.extensions import db
 from tracker.models import Task
@@ -14,14 +14,7 @@ def test_supervisor_uploads_edits_a_lead_and_confirms(app, auth, tmp_path):
     path = tmp_path / "方案.txt"
     path.write_bytes(PLAN.encode("gbk"))
     with live_server(app) as base, browser_page() as page:
-        page.goto(base + "/auth/login")
-        page.fill("#username", "sup")
-        page.fill("#password", "sup-password")
-        page.click("input[type=submit]")
-        page.goto(base + "/imports/new")
-        page.set_input_files("#file", str(path))
-        page.click("input[type=submit]")
-        page.wait_for_selector("text=核对解析结果")
+        preview_in_browser(page, base, path)
         rows = page.locator("tr.task")
         assert rows.count() == 3
         lead = rows.nth(1).locator("textarea.lead")
@@ -48,14 +41,7 @@ def test_preview_of_a_gazette_can_be_reviewed_at_1280_px(app, auth, runner, tmp_
     auth.create(username="sup", password="sup-password", role="supervisor")
     with live_server(app) as base, browser_page() as page:
         page.set_viewport_size({"width": 1280, "height": 900})
-        page.goto(base + "/auth/login")
-        page.fill("#username", "sup")
-        page.fill("#password", "sup-password")
-        page.click("input[type=submit]")
-        page.goto(base + "/imports/new")
-        page.set_input_files("#file", str(SEED))
-        page.click("input[type=submit]")
-        page.wait_for_selector("text=核对解析结果")
+        preview_in_browser(page, base, SEED)
         page.screenshot(path=str(tmp_path / "gazette-preview.png"), full_page=True)
         overflowing = page.evaluate("""() => [...document.querySelectorAll("section.document")]
             .filter(card => card.scrollWidth > card.clientWidth + 1).length""")
