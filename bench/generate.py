@@ -91,6 +91,12 @@ def prose_after_work_list(n: int) -> str:
     return f"关于开展重点工作的通知\n序号重点工作举措责任单位\n{rows}" + "开展了第12批12项工作。\n" * n
 
 
+def long_unit_cell(n: int) -> str:
+    """A work list of one row whose 责任单位 cell names `n` units."""
+    units = "、".join(f"第{k}厅" for k in range(1, n + 1))
+    return f"关于开展重点工作的通知\n序号\t重点工作举措\t责任单位\t完成时间\n1\t开展工作。\t{units}\t2023年底前\n"
+
+
 # Every shape and the size it has at 1x in the benchmark.
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "designated lines": (designated_lines, 1_000),
@@ -102,4 +108,5 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "run-in heading": (run_in_heading, 1_000),
     "typed work list": (typed_work_list, 1_000),
     "prose after a work list": (prose_after_work_list, 1_000),
+    "long unit cell": (long_unit_cell, 1_000),
 }

@@ -140,3 +140,11 @@ def test_items_numbered_like_designated_ones_but_unassigned_are_reported_without
         ("二/（二）", "加强监管，2023年底前完成。", [], "2023-12-31"),
         ("二/（三）", "优化服务。", ["市政务办"], "None"),
     ]
+
+
+
+def test_designations_longer_than_600_characters_name_no_one():
+    units = "、".join(f"第{k}厅" for k in range(1, 130))  # over 600 characters
+    assert tasks(f"（一）推进某项工作。\n牵头单位：{units}\n") == []
+    row, = tasks(f"序号\t重点工作举措\t责任单位\n1\t推进某项工作。\t{units}\n")
+    assert (row.text, row.lead, row.support) == ("推进某项工作。", [], [])

@@ -77,10 +77,14 @@ def parse(inner: str, conventions: Conventions | None = None) -> Roles | None:
     """Roles named by a designation's inner text, or None when it names no unit.
 
     A statement inside the designation (…。列第一位的为牵头单位，下同) is recorded in
-    `conventions` and applies to this designation too.
+    `conventions` and applies to this designation too. A text longer than MAX_INNER (a
+    work-list cell that swallowed a passage) names no unit: reading a unit list costs more
+    than linear time in its length.
     """
     conventions = conventions or Conventions()
     conventions.read(inner)
+    if len(inner) > MAX_INNER:
+        return None
     roles = Roles()
     text = RESPONSIBLE_LEAD.sub("", FIRST_LEADS.sub("", inner))
     text, *other = OTHER_LABEL.split(text)
