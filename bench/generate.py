@@ -97,6 +97,16 @@ def long_unit_cell(n: int) -> str:
     return f"关于开展重点工作的通知\n序号\t重点工作举措\t责任单位\t完成时间\n1\t开展工作。\t{units}\t2023年底前\n"
 
 
+def header_like_line(n: int) -> str:
+    """A line of `n` overlapping column names (重点工作任务) after 序号 that is no header."""
+    return f"关于开展重点工作的通知\n序号{'重点工作任务' * n}以外\n"
+
+
+def blank_cell(n: int) -> str:
+    """A work-list row whose task cell holds a run of `n` blanks."""
+    return f"关于开展重点工作的通知\n序号\t重点工作举措\t责任单位\n1\t开展{' ' * n}工作。\t省商务厅\n"
+
+
 # Every shape and the size it has at 1x in the benchmark.
 SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "designated lines": (designated_lines, 1_000),
@@ -109,4 +119,6 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "typed work list": (typed_work_list, 1_000),
     "prose after a work list": (prose_after_work_list, 1_000),
     "long unit cell": (long_unit_cell, 1_000),
+    "header-like line": (header_like_line, 10_000),
+    "blank cell": (blank_cell, 100_000),
 }

@@ -15,4 +15,21 @@ COLUMNS = {
 }
 ANY_COLUMN = re.compile("|".join(f"(?P<{key}>{pattern})" for key, pattern in COLUMNS.items()))
 # A header run together (squeezed text, or a table printed one character per line).
-GRID_HEADER = re.compile(rf"(?:序号|编号)(?:{'|'.join(COLUMNS.values())})+")
+GRID_HEADER = re.compile(rf"(?:{COLUMNS['number']})(?:{'|'.join(COLUMNS.values())})+")
+_NAMES = [name for pattern in COLUMNS.values() for name in pattern.split("|")]
+
+
+def is_grid_header(text: str) -> bool:
+    """Whether `text` is a header run together and nothing else (GRID_HEADER.fullmatch).
+
+    Column names overlap (重点工作任务 is also 重点工作 and 任务), so the regular expression
+    tries every way of cutting a long line that is no header, in time exponential in its
+    length; here each position is reached once."""
+    starts = [len(name) for name in COLUMNS["number"].split("|") if text.startswith(name)]
+    ends = [False] * (len(text) + 1)  # ends[p]: text[:p] is a number column, then column names
+    for p in range(min(starts, default=len(text)), len(text)):
+        if p in starts or ends[p]:
+            for name in _NAMES:
+                if text.startswith(name, p):
+                    ends[p + len(name)] = True
+    return ends[len(text)]

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .columns import GRID_HEADER
+from .columns import is_grid_header
 from .designations import LABEL, OTHER_LABEL
 from .numbering import Marker, Numbering
 from .text import fold, squeeze, width
@@ -24,7 +24,8 @@ RUNNING_HEAD = re.compile(r"^.{0,24}(公报|政报|公告)\d{4}年第\d{1,3}[期
 SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
 TINY = 2  # a line of at most this many characters inside a character-per-line table
 DESIGNATION_OPENING = re.compile(r"^[（〔]?(责任单位|牵头单位|责任部门|牵头部门)[:：]")
-CELL_SEPARATOR = re.compile(r"\t+|\s*[|｜]\s*")
+# Cells are stripped and blank ones dropped, so the blanks around a separator do not matter.
+CELL_SEPARATOR = re.compile(r"[\t|｜]")
 BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
 
 
@@ -192,7 +193,7 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             continue
         line = content[i]
         cells = _cells(line)
-        if not cells and GRID_HEADER.fullmatch(line.text):
+        if not cells and is_grid_header(line.text):
             # A work list typed or extracted with its rows run together: read as a grid.
             end = next((k for k in range(i + 1, len(content)) if content[k].text.startswith("附件")),
                        len(content))
