@@ -126,7 +126,7 @@ def _large_preview(job_id: str, plans: list[DocumentPlan]):
     pages = max(1, -(-len(rows) // LARGE_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template("imports/preview_large.html", form=confirm_form, plans=plans, job_id=job_id,
-                           rows=rows[(page - 1) * LARGE_PAGE: page * LARGE_PAGE], page=pages and page, pages=pages,
+                           rows=rows[(page - 1) * LARGE_PAGE: page * LARGE_PAGE], page=page, pages=pages,
                            attention_only=attention_only, flagged=sum(1 for *_, n in rows if n.attention))
 
 
