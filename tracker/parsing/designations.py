@@ -17,25 +17,24 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import labels
 from .units import PROSE, canonical, looks_like_unit, split_units
 
-LEAD_LABELS = "牵头单位|牵头部门|牵头处室|主办单位|主责单位|主责部门|牵头"
-SUPPORT_LABELS = ("配合单位|配合部门|配合处室|协办单位|协办部门|参与单位|参与部门|参加单位|协同单位|协作单位|"
-                  "支持单位|配合|协办|参与")
-RESPONSIBLE_LABELS = "主要责任单位|责任单位|责任部门|责任处室|实施单位|承办单位|责任主体|落实单位|责任"
-LABEL = re.compile(rf"({LEAD_LABELS}|{SUPPORT_LABELS}|{RESPONSIBLE_LABELS})[:：]")
-# Labels of other columns that may follow the units inside one designation.
-OTHER_LABEL = re.compile(r"[，；。]?(完成时限|完成时间|时间节点|进度安排|时限要求|完成期限)[:：]")
 FIRST_LEADS = re.compile(
     r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:责任)?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
 RESPONSIBLE_LEAD = re.compile(r"[，。；]?(?:无牵头单位的[，,]?)?责任单位(?:即|均|即均)?为牵头单位(?:[，。；]?下同)?")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
-LEAD_VERBS = "牵头负责|牵头"
-RESPONSIBLE_VERBS = ("具体负责|共同负责|分别负责|负责落实|负责|组织实施|按职责分工负责|按职责分工落实|按职责落实|"
-                     "抓好落实|落实")
-SUPPORT_VERBS = "参与|参加|配合|协同|协助|协办"
-VERB_END = re.compile(rf"(?P<verb>{LEAD_VERBS}|{RESPONSIBLE_VERBS}|{SUPPORT_VERBS})$")
+# Verbs by the role they give the units before them.
+VERBS = {
+    "lead": ("牵头负责", "牵头"),
+    "responsible": ("具体负责", "共同负责", "分别负责", "负责落实", "负责", "组织实施", "按职责分工负责",
+                    "按职责分工落实", "按职责落实", "抓好落实", "落实"),
+    "support": ("参与", "参加", "配合", "协同", "协助", "协办"),
+}
+VERB_END = re.compile(f"(?P<verb>{'|'.join(verb for verbs in VERBS.values() for verb in verbs)})$")
+# The role each label or verb gives the units it names.
+ROLE = {word: role for words in (labels.ROLES, VERBS) for role, group in words.items() for word in group}
 CLAUSE_SPLIT = "，；。,;"
 BRACKETS = {"（": "）", "〔": "〕"}
 MAX_INNER = 600
@@ -87,14 +86,14 @@ def parse(inner: str, conventions: Conventions | None = None) -> Roles | None:
         return None
     roles = Roles()
     text = RESPONSIBLE_LEAD.sub("", FIRST_LEADS.sub("", inner))
-    text, *other = OTHER_LABEL.split(text)
+    text, *other = labels.OTHER_LABEL.split(text)
     text = text.strip("，；。 ")
     if other:
         roles.time = re.split("[；;。]", other[1])[0].strip("，、 ") or None
     collective = COLLECTIVE_NAME.search(text)
     if collective:
         roles.add("lead", [canonical(collective.group("name"))])
-    elif LABEL.search(text):
+    elif labels.LABEL.search(text):
         _labelled(text, roles, conventions.responsible_lead)
     else:
         _verbal(text, roles)
@@ -117,14 +116,14 @@ def _take_marked(names: list[str], roles: Roles) -> list[str]:
     for name in names:
         mark = ROLE_MARK.search(name)
         if mark:
-            roles.add("lead" if mark.group(1) == "牵头" else "support", [name[: mark.start()]])
+            roles.add(ROLE[mark.group(1)], [name[: mark.start()]])
         else:
             rest.append(name)
     return rest
 
 
 def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
-    parts = LABEL.split(text)
+    parts = labels.LABEL.split(text)
     if parts[0].strip("，；。 "):
         _verbal(parts[0], roles)
     responsible: list[str] = []
@@ -136,13 +135,17 @@ def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
             names = sub.lead + sub.support
         else:
             names = _take_marked(split_units(content), roles)
-        if re.fullmatch(LEAD_LABELS, label):
-            roles.add("lead", names)
-        elif re.fullmatch(SUPPORT_LABELS, label):
-            roles.add("support", names)
-        else:
-            responsible.extend(names)
+        _assign(label, names, roles, responsible)
     _settle(roles, responsible, all_lead=responsible_lead)
+
+
+def _assign(word: str, names: list[str], roles: Roles, responsible: list[str]) -> None:
+    """The units named with a label or verb take its role; those it makes responsible are
+    collected, for `_settle` to decide who of them leads."""
+    if ROLE[word] == "responsible":
+        responsible.extend(names)
+    else:
+        roles.add(ROLE[word], names)
 
 
 def _settle(roles: Roles, responsible: list[str], all_lead: bool) -> None:
@@ -171,7 +174,6 @@ def _verbal(text: str, roles: Roles) -> None:
         if not m:
             continue
         names = pending[: m.start()]
-        verb = m.group("verb")
         pending = ""
         if PROSE.search(names):  # 以下工作均需各市政府落实: a remark, not a designation
             continue
@@ -180,12 +182,7 @@ def _verbal(text: str, roles: Roles) -> None:
             lead_names, partner_names = split_units(head), split_units(partners)
         else:
             lead_names, partner_names = _take_marked(split_units(names), roles), []
-        if re.fullmatch(LEAD_VERBS, verb):
-            roles.add("lead", lead_names)
-        elif re.fullmatch(SUPPORT_VERBS, verb):
-            roles.add("support", lead_names)
-        else:
-            responsible.extend(lead_names)
+        _assign(m.group("verb"), lead_names, roles, responsible)
         roles.add("support", partner_names)
     _settle(roles, responsible, all_lead=True)
 
@@ -220,7 +217,7 @@ def find(text: str, conventions: Conventions) -> list[Designation]:
             close = _closing(text, i)
             if close is not None and _worth_parsing(text[i + 1: close]):
                 end, inner, bracketed = close + 1, text[i + 1: close], True
-        elif depth_at[i] == 0 and LABEL.match(text, i) and _label_starts_clause(text, i):
+        elif depth_at[i] == 0 and labels.LABEL.match(text, i) and _label_starts_clause(text, i):
             run_end = _label_run_end(text, i)
             if run_end is not None:
                 end, inner, bracketed = run_end, text[i:run_end], False
@@ -243,7 +240,7 @@ def _worth_parsing(inner: str) -> bool:
     """Cheap test before parsing: a label, 统称, or a clause ending in a role verb."""
     if not 2 <= len(inner) <= MAX_INNER:
         return False
-    return bool(LABEL.search(inner) or "统称" in inner
+    return bool(labels.LABEL.search(inner) or "统称" in inner
                 or any(VERB_END.search(c) for c in _clauses(inner)))
 
 
@@ -288,5 +285,5 @@ def _label_run_end(text: str, i: int) -> int | None:
         if stop < 0:
             return len(text) if len(text) <= limit else None
         end = stop + 1
-        if end >= len(text) or not LABEL.match(text, end):
+        if end >= len(text) or not labels.LABEL.match(text, end):
             return end

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from .columns import is_grid_header
-from .designations import LABEL, OTHER_LABEL
+from .labels import LABEL, OPENING, OTHER_LABEL
 from .numbering import Marker, Numbering
 from .text import fold, squeeze, width
 
@@ -23,7 +23,6 @@ PAGE_NUMBER = re.compile(r"^[—\-–－―一]{1,2}\d{1,4}[—\-–－―一]{1
 RUNNING_HEAD = re.compile(r"^.{0,24}(公报|政报|公告)\d{4}年第\d{1,3}[期号](（总第\d+[期号]）)?$")
 SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
 TINY = 2  # a line of at most this many characters inside a character-per-line table
-DESIGNATION_OPENING = re.compile(r"^[（〔]?(责任单位|牵头单位|责任部门|牵头部门)[:：]")
 # Cells are stripped and blank ones dropped, so the blanks around a separator do not matter.
 CELL_SEPARATOR = re.compile(r"[\t|｜]")
 BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
@@ -241,7 +240,7 @@ def _continues_labels(line: Line, prev: Line) -> bool:
 
 def _opens_designation(line: Line, prev: Line | None) -> bool:
     """A labelled designation starting a line after a finished sentence stands alone."""
-    return bool(prev and prev.text.endswith("。") and DESIGNATION_OPENING.match(line.text))
+    return bool(prev and prev.text.endswith("。") and OPENING.match(line.text))
 
 
 def _cells(line: Line) -> list[Span]:

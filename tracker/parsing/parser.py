@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
+from .labels import COLUMN_LABELS
 from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
 from .numbering import Marker, section_path
@@ -245,8 +246,7 @@ class _DocumentReader:
 
     def _row_task(self, row: worklist.Row, conventions: designations.Conventions) -> ParsedTask:
         cells = {key: cell.text for key, cell in row.cells.items()}
-        labelled = "；".join(f"{label}：{cells[key]}" for key, label in (
-            ("lead", "牵头单位"), ("responsible", "责任单位"), ("support", "配合单位")) if cells.get(key))
+        labelled = "；".join(f"{label}：{cells[key]}" for key, label in COLUMN_LABELS.items() if cells.get(key))
         roles = designations.parse(labelled, conventions) if labelled else None
         time = row.cells.get("time")
         if time is not None and time.text:
@@ -256,7 +256,7 @@ class _DocumentReader:
             found = deadlines.latest(row.task.text, self.year)
             when = found.date if found else None
             deadline_text = row.task.orig[found.start:found.end] if found else None
-        unit_cells = [row.cells[k].orig for k in ("lead", "responsible", "support") if k in row.cells]
+        unit_cells = [row.cells[k].orig for k in COLUMN_LABELS if k in row.cells]
         return ParsedTask(
             line=row.line,
             section="/".join(self.state[-1].prefix + [str(row.number)]),
