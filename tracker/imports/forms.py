@@ -22,6 +22,10 @@ from tracker.operations.importing import column_length
 from tracker.parsing.units import split_units
 
 
+# A unit list longer than this is not a list of units (and splitting it would cost time).
+UNIT_LIST_MAX = 2000
+
+
 def within_text_limit(form, field) -> None:
     """Pasted text is held to the same character limit as the text of an uploaded file."""
     limit = current_app.config["MAX_CHARS"]
@@ -31,6 +35,8 @@ def within_text_limit(form, field) -> None:
 
 def unit_names_fit(form, field) -> None:
     limit = column_length(Unit.name)
+    if len(field.data or "") > UNIT_LIST_MAX:
+        return  # Length reports it
     for name in split_units(field.data or ""):
         if len(name) > limit:
             raise ValidationError(f"单位名称过长（超过 {limit} 字）：{name[:20]}…")
@@ -47,8 +53,8 @@ class TaskForm(Form):
 
     keep = BooleanField("保留", default=True)
     text = TextAreaField("任务内容", validators=[DataRequired("任务内容不能为空")])
-    lead = TextAreaField("牵头单位", validators=[unit_names_fit])
-    support = TextAreaField("配合单位", validators=[unit_names_fit])
+    lead = TextAreaField("牵头单位", validators=[Length(max=UNIT_LIST_MAX), unit_names_fit])
+    support = TextAreaField("配合单位", validators=[Length(max=UNIT_LIST_MAX), unit_names_fit])
     deadline = DateField("完成时限", validators=[Optional()])
     deadline_text = StringField("时限原文", validators=[Optional(), Length(max=column_length(Task.deadline_text))])
     section = HiddenField(validators=[Length(max=column_length(Task.section))])
