@@ -33,7 +33,7 @@ from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Limits, document_text
 
 from . import preview
-from .forms import ConfirmForm, UploadForm
+from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
 from .jobs import ImportJobs, JobState
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -228,10 +228,15 @@ def _job_document(job_id: str, plan: DocumentPlan, parsed_jobs: dict[str, list])
 
 def _drafts(document_form) -> list[TaskDraft]:
     return [TaskDraft(section=t.section.data or "", line=t.line.data, text=(t.text.data or "").strip(),
-                      raw=t.raw.data or "", lead=split_units(t.lead.data or ""),
-                      support=split_units(t.support.data or ""), deadline=t.deadline.data,
-                      deadline_text=(t.deadline_text.data or "").strip() or None)
+                      raw=t.raw.data or "", lead=_units(t.lead.data), support=_units(t.support.data),
+                      deadline=t.deadline.data, deadline_text=(t.deadline_text.data or "").strip() or None)
             for t in document_form.tasks if t.keep.data]
+
+
+def _units(written: str | None) -> list[str]:
+    # Drafts are made before the form is validated: an over-long list (refused by the form)
+    # is cut first, so that it costs no more to split than an allowed one.
+    return split_units((written or "")[:UNIT_LIST_MAX])
 
 
 @bp.route("/documents/<int:doc_id>")
