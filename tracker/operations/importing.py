@@ -18,8 +18,10 @@ import hashlib
 import json
 import uuid
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 from sqlalchemy import select, update
@@ -79,22 +81,23 @@ class TaskDraft:
     def key(self) -> str:
         return squeeze(self.text)
 
-    def same_as(self, task: Task) -> bool:
+    def same_as(self, task: Task, find: Callable[[str], Unit | None] = find_unit) -> bool:
         """Whether storing the draft would leave `task` as it is (units compared by the
-        unit they name, so an alias such as 省环保厅 matches 省生态环境厅)."""
+        unit they name, so an alias such as 省环保厅 matches 省生态环境厅); `find` looks a
+        name up in the directory."""
         return (self.text == task.text and self.deadline == task.deadline and self.section == task.section
-                and _unit_names(self.lead) == [u.name for u in task.leads()]
-                and _unit_names(self.support) == [u.name for u in task.supports()])
+                and _unit_names(self.lead, find) == [u.name for u in task.leads()]
+                and _unit_names(self.support, find) == [u.name for u in task.supports()])
 
     def unit_names(self) -> list[str]:
         return self.lead + self.support
 
 
-def _unit_names(names: list[str]) -> list[str]:
+def _unit_names(names: list[str], find: Callable[[str], Unit | None]) -> list[str]:
     """Names as the directory stores them: the unit's name when known, else the canonical form."""
     out: list[str] = []
     for name in names:
-        unit = find_unit(name)
+        unit = find(name)
         resolved = unit.name if unit else canonical(name)
         if resolved not in out:
             out.append(resolved)
@@ -242,11 +245,12 @@ def compare(plan: DocumentPlan, revise: bool | None = None) -> None:
     plan.status = "revised"
     existing = _keyed(stored.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)
+    find = cache(find_unit)
     for key, draft in wanted.items():
         task = existing.get(key)
         if task is None:
             plan.added.append(draft)
-        elif not draft.same_as(task):
+        elif not draft.same_as(task, find):
             plan.changed.append(draft)
     plan.removed = [task.text for key, task in existing.items() if key not in wanted]
 
@@ -318,6 +322,7 @@ def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
     db.session.add(record)
     db.session.flush()  # the token is claimed before any task is touched
     result = ImportResult(doc)
+    units = _Units(result)
     existing = _keyed(doc.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)
     for seq, (key, draft) in enumerate(wanted.items()):
@@ -325,7 +330,7 @@ def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
         if task is None:
             task = Task(document=doc)
             db.session.add(task)
-        _fill(task, draft, seq, result)
+        _fill(task, draft, seq, units)
     for key, task in existing.items():
         if key in wanted:
             continue
@@ -338,23 +343,32 @@ def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
     return result
 
 
-def _fill(task: Task, draft: TaskDraft, seq: int, result: ImportResult) -> None:
+def _fill(task: Task, draft: TaskDraft, seq: int, units: _Units) -> None:
     task.seq, task.section, task.line, task.text, task.raw = seq, draft.section, draft.line, draft.text, draft.raw
     task.deadline, task.deadline_text = draft.deadline, draft.deadline_text
-    names = [(n, "lead") for n in draft.lead] + [(n, "support") for n in draft.support]
-    current = [(a.unit.name, a.role) for a in task.assignments]
-    wanted = []
-    for name, role in names:
-        if len(canonical(name)) > column_length(Unit.name):
-            raise PlanError(f"单位名称过长（超过 {column_length(Unit.name)} 字）：{name[:30]}…")
-        unit, created = resolve_unit(name)
-        if created:
-            result.created_units.append(unit.name)
-        wanted.append((unit, role))
-    if current == [(u.name, r) for u, r in wanted]:
+    wanted = [(units.get(n), "lead") for n in draft.lead] + [(units.get(n), "support") for n in draft.support]
+    if [(a.unit, a.role) for a in task.assignments] == wanted:
         return
-    task.assignments.clear()
-    db.session.flush()
+    if task.assignments:
+        task.assignments.clear()
+        db.session.flush()  # the old rows go before new ones with the same key come
     for unit, role in wanted:
         task.assign(unit, role)
 
+
+class _Units:
+    """The units of one import by written name, each looked up (or created) once."""
+
+    def __init__(self, result: ImportResult) -> None:
+        self.result = result
+        self.known: dict[str, Unit] = {}
+
+    def get(self, name: str) -> Unit:
+        if name not in self.known:
+            if len(canonical(name)) > column_length(Unit.name):
+                raise PlanError(f"单位名称过长（超过 {column_length(Unit.name)} 字）：{name[:30]}…")
+            unit, created = resolve_unit(name)
+            if created:
+                self.result.created_units.append(unit.name)
+            self.known[name] = unit
+        return self.known[name]
