@@ -21,7 +21,6 @@ from tracker.models import MAX_ID, Task, Unit
 from tracker.operations.importing import column_length
 from tracker.parsing.units import split_units
 
-
 # A unit list longer than this is not a list of units (and splitting it would cost time).
 UNIT_LIST_MAX = 2000
 

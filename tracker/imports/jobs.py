@@ -1,13 +1,14 @@
-"""Reading an upload in the background, so that a long file shows its progress.
+"""Long import steps in the background, so that the person waiting sees their progress.
 
-A job reads one upload (text extraction in a bounded worker process, then parsing) in a
-thread of the web process and keeps its state in a small JSON file in the instance folder,
-where every worker process of the server can read it. The result is the parsed documents,
-not import plans: plans are made when the preview is shown, against what is stored then.
+Two kinds of job run in a thread of the web process: reading an upload (text extraction in
+a bounded worker process, then parsing; its result is the parsed documents, not import
+plans, which are made when the preview is shown, against what is stored then) and carrying
+out the confirmation of a large preview. A job keeps its state in a small JSON file in the
+instance folder, where every worker process of the server can read it.
 
-Life of a job file: running (pages done / total, refreshed as the worker reports) → done
-(with the parsed documents in a second file) or failed (with a message for the user). A job
-left running by a process that died is reported as failed once it has not moved for
+Life of a job file: running (pages or tasks done / total, refreshed as the work reports) →
+done (with its result in a second file) or failed (with a message for the user). A job left
+running by a process that died is reported as failed once it has not moved for
 `stale_after` seconds. Files older than a day are removed when a new job starts.
 """
 
@@ -23,12 +24,17 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+from tracker.operations.importing import PlanError
 from tracker.parsing import ParsedDocument, ParsedTask, parse_text
 from tracker.sources import SourceError
 
 Progress = Callable[[int, int], None]
 Reader = Callable[[Progress], str]  # returns the text of the upload, reporting pages read
+Work = Callable[[Progress], Any]  # does a job's work, reporting its progress; returns its result (JSON)
+# Failures whose message is meant for the person who started the job.
+EXPECTED = (SourceError, PlanError)
 KEEP_SECONDS = 24 * 3600
 REPORT_EVERY = 0.5  # seconds between two writes of the progress
 log = logging.getLogger(__name__)
@@ -37,6 +43,7 @@ log = logging.getLogger(__name__)
 @dataclass
 class JobState:
     owner: int
+    kind: str  # "read" an upload, or "import" a confirmed preview
     source_name: str
     status: str = "running"  # running / done / failed
     done: int = 0
@@ -53,13 +60,24 @@ class ImportJobs:
         self.stale_after = stale_after
         self._threads: dict[str, threading.Thread] = {}
 
-    def start(self, owner: int, source_name: str, read: Reader) -> str:
+    def read(self, owner: int, source_name: str, read: Reader) -> str:
+        """Start reading and parsing an upload; returns the job's id."""
+
+        def work(progress: Progress) -> list[dict]:
+            return [asdict(d) for d in parse_text(read(progress), source=source_name)]
+
+        return self._start(JobState(owner, "read", source_name), work)
+
+    def run(self, owner: int, source_name: str, work: Work) -> str:
+        """Start carrying out `work` (an import); returns the job's id."""
+        return self._start(JobState(owner, "import", source_name), work)
+
+    def _start(self, state: JobState, work: Work) -> str:
         self.root.mkdir(parents=True, exist_ok=True)
         self._remove_old()
         job_id = uuid.uuid4().hex
-        state = JobState(owner, source_name)
         self._save(job_id, state)
-        thread = threading.Thread(target=self._run, args=(job_id, state, read), daemon=True,
+        thread = threading.Thread(target=self._run, args=(job_id, state, work), daemon=True,
                                   name=f"import-{job_id[:8]}")
         self._threads[job_id] = thread
         thread.start()
@@ -80,14 +98,18 @@ class ImportJobs:
         if state.owner != owner:
             return None
         if state.status == "running" and time.time() - state.updated > self.stale_after:
-            state.status, state.message = "failed", "解析中断（服务器可能已重启），请重新上传文件。"
+            state.status, state.message = "failed", "处理中断（服务器可能已重启），请重新上传文件。"
         return state
 
-    def parsed(self, job_id: str) -> list[ParsedDocument]:
-        path = self._path(job_id, "parsed")
-        return [_document(d) for d in json.loads(path.read_text(encoding="utf-8"))]
+    def result(self, job_id: str) -> Any:
+        """What a finished job's work returned."""
+        return json.loads(self._path(job_id, "result").read_text(encoding="utf-8"))
 
-    def _run(self, job_id: str, state: JobState, read: Reader) -> None:
+    def parsed(self, job_id: str) -> list[ParsedDocument]:
+        """The documents a finished reading job parsed."""
+        return [_document(d) for d in self.result(job_id)]
+
+    def _run(self, job_id: str, state: JobState, work: Work) -> None:
         last = 0.0
 
         def progress(done: int, total: int) -> None:
@@ -98,15 +120,14 @@ class ImportJobs:
                 self._save(job_id, state)
 
         try:
-            documents = parse_text(read(progress), source=state.source_name)
-            payload = json.dumps([asdict(d) for d in documents], ensure_ascii=False, default=date.isoformat)
-            _write_atomically(self._path(job_id, "parsed"), payload)
+            payload = json.dumps(work(progress), ensure_ascii=False, default=date.isoformat)
+            _write_atomically(self._path(job_id, "result"), payload)
             state.status = "done"
-        except SourceError as exc:
+        except EXPECTED as exc:
             state.status, state.message = "failed", str(exc)
         except Exception:  # noqa: BLE001 - the user must hear of any failure, the log gets the rest
             log.exception("import job %s failed", job_id)
-            state.status, state.message = "failed", "解析文件时出错，请检查文件后重试，或联系管理员。"
+            state.status, state.message = "failed", "处理文件时出错，请检查文件后重试，或联系管理员。"
         finally:
             self._save(job_id, state)
             self._threads.pop(job_id, None)

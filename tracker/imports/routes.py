@@ -16,7 +16,7 @@ from itsdangerous import BadSignature
 
 from tracker.access import supervisor_required
 from tracker.extensions import db
-from tracker.models import Document
+from tracker.models import Document, User
 from tracker.operations.documents import documents_with_task_counts
 from tracker.operations.importing import (
     DocumentPlan,
@@ -34,7 +34,7 @@ from tracker.sources import SUPPORTED, Limits, document_text
 
 from . import preview
 from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
-from .jobs import ImportJobs, JobState
+from .jobs import ImportJobs, JobState, Progress
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
 PASTED = "粘贴文本"
@@ -76,7 +76,7 @@ def new():
     else:
         flash("请选择要上传的文件，或粘贴文件全文。", "warning")
         return _upload_page(form)
-    job_id = _jobs().start(current_user.id, source, read)
+    job_id = _jobs().read(current_user.id, source, read)
     _jobs().wait(job_id, current_app.config["IMPORT_WAIT_SECONDS"])
     state = _jobs().state(job_id, current_user.id)
     if state.status == "running":
@@ -90,6 +90,11 @@ def job(job_id: str):
     state = _jobs().state(job_id, current_user.id) or abort(404)
     if state.status == "running":
         return render_template("imports/progress.html", state=state)
+    if state.kind == "import":
+        if state.status == "failed":
+            flash(state.message, "danger")
+            return redirect(url_for("imports.index"))
+        return _outcome_page(_jobs().result(job_id))
     return _job_result(job_id, state, UploadForm())
 
 
@@ -167,27 +172,54 @@ def confirm():
             plans.append(plan)
         flash("请改正标红的内容后再确认。", "danger")
         return _preview_page(form, plans, 422)
-    imported = []
+    if parsed_jobs:  # a large preview, its tasks taken from its job: imported in the background
+        app, user_id = current_app._get_current_object(), current_user.id
+
+        def work(progress):
+            with app.app_context():
+                return _carry_out(reviewed, db.session.get(User, user_id), progress)
+
+        job_id = _jobs().run(user_id, reviewed[0][0].source_name or "", work)
+        return redirect(url_for("imports.job", job_id=job_id))
+    return _outcome_page(_carry_out(reviewed, current_user))
+
+
+def _carry_out(reviewed: list[tuple[DocumentPlan, bool | None]], user: User,
+               progress: Progress | None = None) -> dict:
+    """Import each reviewed plan in a transaction of its own; returns the documents
+    imported and the messages for the supervisor."""
+    total, before = sum(len(plan.tasks) for plan, _ in reviewed), 0
+    imported, messages = [], []
     for plan, revise in reviewed:
         try:
             recheck(plan, plan.existing_id, plan.stored_hash, revise)
             if not plan.importable:
                 continue
-            result = apply_plan(plan, current_user)
+            result = apply_plan(plan, user, progress and (lambda done: progress(before + done, total)))
             db.session.commit()
         except PlanError as exc:
             db.session.rollback()
-            flash(str(exc), "warning")
+            messages.append(("warning", str(exc)))
             continue
-        imported.append(result.document)
-        for text in result.kept_removed:
-            flash(f"修订后已无此任务，但已有进展报告，予以保留：{text[:40]}", "warning")
+        finally:
+            before += len(plan.tasks)
+        imported.append(result.document.id)
+        messages += [("warning", f"修订后已无此任务，但已有进展报告，予以保留：{text[:40]}")
+                     for text in result.kept_removed]
+    return {"documents": imported, "messages": messages}
+
+
+def _outcome_page(outcome: dict):
+    """Where a confirmation leads: the document imported, or the list of documents."""
+    for category, message in outcome["messages"]:
+        flash(message, category)
+    imported = outcome["documents"]
     if not imported:
         flash("没有需要导入的变化。", "info")
         return redirect(url_for("imports.index"))
     flash(f"已导入 {len(imported)} 份文件。", "info")
     if len(imported) == 1:
-        return redirect(url_for("imports.document", doc_id=imported[0].id))
+        return redirect(url_for("imports.document", doc_id=imported[0]))
     return redirect(url_for("imports.index"))
 
 

@@ -37,6 +37,7 @@ from tracker.sources import document_text
 
 from .units import find_unit, resolve_unit
 
+PROGRESS_EVERY = 500  # tasks written between two reports of an import's progress
 STATUS_LABELS = {"new": "新增", "unchanged": "无变化", "revised": "有修订", "duplicate": "重复"}
 
 
@@ -286,8 +287,10 @@ class ImportResult:
     kept_removed: list[str] = field(default_factory=list)  # dropped by the revision but holding reports
 
 
-def apply_plan(plan: DocumentPlan, user: User | None = None) -> ImportResult:
+def apply_plan(plan: DocumentPlan, user: User | None = None,
+               progress: Callable[[int], None] | None = None) -> ImportResult:
     """Write one plan (flushes; the caller commits, or rolls back on an error).
+    `progress(tasks_written)` is called as its tasks are written.
 
     StalePlan when the plan was carried out already (its token is recorded) or the stored
     document changed since the plan was made; PlanError when a name does not fit.
@@ -295,13 +298,13 @@ def apply_plan(plan: DocumentPlan, user: User | None = None) -> ImportResult:
     if not plan.importable:
         return ImportResult(db.session.get(Document, plan.existing_id) if plan.existing_id else None)
     try:
-        return _write(plan, user)
+        return _write(plan, user, progress or (lambda done: None))
     except IntegrityError as exc:
         # The token or the 文号 is taken: a concurrent confirmation of the same plan came first.
         raise StalePlan(f"“{plan.label}”已由另一次确认导入，本次未重复导入。") from exc
 
 
-def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
+def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None]) -> ImportResult:
     if plan.status == "new":
         doc = Document(number=plan.number, content_hash=plan.content_hash)
         db.session.add(doc)
@@ -331,6 +334,8 @@ def _write(plan: DocumentPlan, user: User | None) -> ImportResult:
             task = Task(document=doc)
             db.session.add(task)
         _fill(task, draft, seq, units)
+        if seq % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            progress(seq + 1)
     for key, task in existing.items():
         if key in wanted:
             continue
