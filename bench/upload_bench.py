@@ -377,10 +377,12 @@ def legitimate(browser: Browser, peaks: Peaks, url: str, name: str, data: bytes)
     confirm = next((f for f in forms(preview) if f.action.endswith("/imports/confirm")), None)
     if confirm:
         posted = browser.submit(confirm, confirm.fields)
-        last, slowest, _ = browser.follow(posted)
+        confirmed = time.perf_counter()
+        last, slowest, requests = browser.follow(posted)
         longest = max(longest, slowest)
-        phases.append(f"confirm {posted.seconds:.2f} s ({len(confirm.fields)} fields, {posted.answer()})"
-                      + (f", result page {last.seconds:.2f} s" if last is not posted else ""))
+        phases.append(f"confirm {posted.seconds:.2f} s ({len(confirm.fields)} fields, {posted.answer()}); "
+                      f"until imported {time.perf_counter() - confirmed:.2f} s "
+                      f"({requests} requests, the result page's {last.seconds:.2f} s)")
     seconds = time.perf_counter() - start
     server_mb, worker_mb, workers = peaks.peaks()
     imported = any("已导入" in f for f in last.flashes())
