@@ -167,14 +167,13 @@ def content_hash(parsed: ParsedDocument) -> str:
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
 
-def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None,
-                   keep_empty: bool = False) -> list[DocumentPlan]:
-    """What importing `parsed` would do; documents without tasks are left out unless `keep_empty`."""
+def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None) -> list[DocumentPlan]:
+    """What importing `parsed` would do; documents without tasks are left out."""
     plans: list[DocumentPlan] = []
     source = clip_filename(source_name, column_length(Document.source_name)) if source_name else None
     numbers: set[str] = set()
     for position, doc in enumerate(parsed):
-        if not doc.tasks and not keep_empty:
+        if not doc.tasks:
             continue
         # A document with neither number nor title is known by the file it came from.
         title = doc.title or (Path(source_name).stem if source_name else "")
