@@ -16,8 +16,8 @@ from itsdangerous import BadSignature
 
 from tracker.access import supervisor_required
 from tracker.extensions import db
-from tracker.models import Document, User
-from tracker.operations.documents import documents_with_task_counts
+from tracker.models import User
+from tracker.operations.documents import document_with_tasks, documents_with_task_counts
 from tracker.operations.importing import (
     DocumentPlan,
     PlanError,
@@ -274,5 +274,5 @@ def _units(written: str | None) -> list[str]:
 @bp.route("/documents/<int:doc_id>")
 @supervisor_required
 def document(doc_id: int):
-    doc = db.session.get(Document, doc_id) or abort(404)
+    doc = document_with_tasks(doc_id) or abort(404)
     return render_template("imports/document.html", doc=doc)

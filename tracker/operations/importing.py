@@ -37,7 +37,7 @@ from tracker.sources import document_text
 
 from .units import find_unit, resolve_unit
 
-PROGRESS_EVERY = 500  # tasks written between two reports of an import's progress
+BATCH = 500  # new tasks written (and let go) at a time; the import's progress is reported after each batch
 STATUS_LABELS = {"new": "新增", "unchanged": "无变化", "revised": "有修订", "duplicate": "重复"}
 
 
@@ -327,13 +327,20 @@ def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None
     units = _Units(result)
     existing = _keyed(doc.tasks, lambda t: squeeze(t.text))
     wanted = _keyed(plan.tasks, TaskDraft.key)
+    written: list[Task] = []
     for seq, (key, draft) in enumerate(wanted.items()):
         task = existing.get(key)
         if task is None:
-            task = Task(document=doc)
+            # By id, not through doc.tasks: a batch written is let go, so memory stays flat.
+            task = Task(document_id=doc.id)
             db.session.add(task)
+            written.append(task)
         _fill(task, draft, seq, units)
-        if seq % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+        if seq % BATCH == BATCH - 1:
+            db.session.flush()
+            for done in written:
+                db.session.expunge(done)
+            written.clear()
             progress(seq + 1)
     for key, task in existing.items():
         if key in wanted:
