@@ -240,3 +240,22 @@ def test_a_revision_naming_units_by_alias_changes_nothing_else(app, client, supe
     confirm(client, preview_fields(upload(client, data=first.encode()).text))
     page = upload(client, data=first.replace("推进数据共享。", "推进数据全面共享。").encode()).text
     assert "修改 0 项" in page and "新增 1 项" in page and "删除 1 项" in page
+
+
+def test_pages_are_read_while_a_long_import_writes(app, client, supervisor):
+    """A large import writes in one long transaction; its spilled pages must not lock the
+    other requests out (SQLite's WAL journal)."""
+    import sqlite3
+
+    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+    writer = sqlite3.connect(path, isolation_level=None)
+    try:
+        writer.execute("PRAGMA cache_size=1")  # spill to the database file at once, as a large import does
+        writer.execute("BEGIN")
+        writer.executemany("INSERT INTO unit (name, kind, emails, needs_review, created_at) "
+                           "VALUES (?, 'department', '', 0, '2026-01-01')", [(f"单位{k}",) for k in range(5000)])
+        page = client.get("/units/")
+        assert page.status_code == 200 and "单位4999" not in page.text
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()

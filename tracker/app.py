@@ -67,11 +67,15 @@ def register_extensions(app: Flask) -> None:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite leaves foreign keys unenforced unless asked on every connection."""
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite leaves foreign keys unenforced unless asked on every connection. In its WAL
+    journal, pages are read while a long import writes (the default journal locks readers
+    out once the writer's cache spills), and a writer waits its turn for up to 30 s."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 
 
