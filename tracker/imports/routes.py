@@ -195,7 +195,7 @@ def _carry_out(reviewed: list[tuple[DocumentPlan, bool | None]], user: User,
             recheck(plan, plan.existing_id, plan.stored_hash, revise)
             if not plan.importable:
                 continue
-            result = apply_plan(plan, user, progress and (lambda done: progress(before + done, total)))
+            result = apply_plan(plan, user, progress and (lambda done, offset=before: progress(offset + done, total)))
             db.session.commit()
         except PlanError as exc:
             db.session.rollback()
