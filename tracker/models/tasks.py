@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, Text, and_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from tracker.extensions import db
@@ -16,13 +16,19 @@ from .users import User
 
 STATUSES = ("not_started", "in_progress", "done", "closed")
 STATUS_LABELS = {"not_started": "未开始", "in_progress": "推进中", "done": "已完成", "closed": "已办结"}
+FINISHED = ("done", "closed")
 ROLES = ("lead", "support")
 ROLE_LABELS = {"lead": "牵头", "support": "配合"}
+LIGHTS = ("red", "yellow", "green", "grey")
+LIGHT_LABELS = {"red": "已逾期", "yellow": "即将到期", "green": "正常", "grey": "已完成"}
+# What a journal entry records: a unit's report (the lead's may set the status), a
+# supervisor's confirmation or sending back, and the steps of an extension request.
+REPORT_KINDS = ("report", "confirm", "send_back", "extension_request", "extension_approved", "extension_refused")
 
 
 class Task(db.Model):
     __tablename__ = "task"
-    __table_args__ = (choice("status", STATUSES, "status"),)
+    __table_args__ = (choice("status", STATUSES, "status"), Index("ix_task_status_deadline", "status", "deadline"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(ForeignKey("document.id", ondelete="CASCADE"), index=True)
@@ -44,8 +50,9 @@ class Task(db.Model):
     document: Mapped[Document] = relationship(back_populates="tasks")
     assignments: Mapped[list[TaskUnit]] = relationship(
         back_populates="task", cascade="all, delete-orphan", order_by="TaskUnit.position")
+    # The journal outlives its task: no cascade, and the database refuses to delete a task that has one.
     reports: Mapped[list[ProgressReport]] = relationship(
-        back_populates="task", cascade="all, delete-orphan", order_by="ProgressReport.created_at")
+        back_populates="task", order_by="ProgressReport.created_at", passive_deletes="all")
 
     def units(self, role: str) -> list[Unit]:
         return [a.unit for a in self.assignments if a.role == role]
@@ -68,7 +75,7 @@ class Task(db.Model):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in ("done", "closed")
+        return self.status in FINISHED
 
     def is_overdue(self, today: date) -> bool:
         return self.deadline is not None and not self.is_finished and self.deadline < today
@@ -78,10 +85,38 @@ class Task(db.Model):
         return (self.deadline is not None and not self.is_finished
                 and today <= self.deadline <= today + timedelta(days=days))
 
+    @classmethod
+    def overdue_clause(cls, today: date) -> ColumnElement[bool]:
+        """`is_overdue` as SQL, so that lists, counts and reminders agree with the page."""
+        return and_(cls.deadline.is_not(None), cls.status.not_in(FINISHED), cls.deadline < today)
+
+    @classmethod
+    def due_within_clause(cls, today: date, days: int) -> ColumnElement[bool]:
+        """`due_within` as SQL."""
+        return and_(cls.deadline.is_not(None), cls.status.not_in(FINISHED),
+                    cls.deadline.between(today, today + timedelta(days=days)))
+
+    def light(self, today: date, days: int) -> str:
+        """red overdue, yellow due within `days`, grey finished, green otherwise."""
+        if self.is_finished:
+            return "grey"
+        if self.is_overdue(today):
+            return "red"
+        return "yellow" if self.due_within(today, days) else "green"
+
+    def days_left(self, today: date) -> int | None:
+        """Days until the deadline (negative: overdue), None without one."""
+        return (self.deadline - today).days if self.deadline else None
+
+    def role_of(self, unit_id: int | None) -> str | None:
+        """The role of a unit in this task, or None when it is not assigned."""
+        return next((a.role for a in self.assignments if a.unit_id == unit_id), None)
+
 
 class TaskUnit(db.Model):
     __tablename__ = "task_unit"
-    __table_args__ = (choice("role", ROLES, "role"),)
+    # "The tasks of unit X (as lead)": the page a department opens every day.
+    __table_args__ = (choice("role", ROLES, "role"), Index("ix_task_unit_unit_role_task", "unit_id", "role", "task_id"))
 
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), primary_key=True, index=True)
@@ -96,16 +131,50 @@ class ProgressReport(db.Model):
     """What a unit reported on a task. Append-only: a correction is a new report."""
 
     __tablename__ = "progress_report"
-    __table_args__ = (choice("status", STATUSES, "status"),)
+    __table_args__ = (choice("status", STATUSES, "status"), choice("kind", REPORT_KINDS, "kind"),
+                      Index("ix_progress_report_task_created", "task_id", "created_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="RESTRICT"))
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
-    status: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), default="report")
+    status: Mapped[str] = mapped_column(String(20))  # the task's status after this entry
     text: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, index=True)
 
     task: Mapped[Task] = relationship(back_populates="reports")
     unit: Mapped[Unit | None] = relationship()
     user: Mapped[User | None] = relationship()
+
+
+EXTENSION_STATES = ("pending", "approved", "refused")
+
+
+class ExtensionRequest(db.Model):
+    """A lead unit's request for a new deadline, and a supervisor's decision on it."""
+
+    __tablename__ = "extension_request"
+    __table_args__ = (
+        choice("state", EXTENSION_STATES, "state"),
+        # One open request per task.
+        Index("uq_extension_request_pending", "task_id", unique=True,
+              sqlite_where=db.text("state = 'pending'"), postgresql_where=db.text("state = 'pending'")),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="RESTRICT"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    original_deadline: Mapped[date | None]
+    requested_deadline: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    task: Mapped[Task] = relationship()
+    unit: Mapped[Unit | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])

@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    # The secret in the user's calendar feed address; a new one invalidates the old.
+    calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     unit: Mapped[Unit | None] = relationship()
 
