@@ -82,3 +82,54 @@ def test_username_is_escaped(app, client, auth):
     auth.login("<script>x</script>")
     page = client.get("/")
     assert "<script>x</script>" not in page.text and "&lt;script&gt;x&lt;/script&gt;" in page.text
+
+
+def change_password(client, old: str, new: str, confirm: str | None = None):
+    """Post the change-password form as a browser would, CSRF token included."""
+    page = client.get("/auth/password")
+    return client.post("/auth/password", data={
+        "old_password": old, "new_password": new, "confirm": new if confirm is None else confirm,
+        "csrf_token": csrf_token(page.text)})
+
+
+def test_change_password(client, auth):
+    auth.create()
+    auth.login()
+    assert 'href="/auth/password">修改密码</a>' in client.get("/").text
+    response = change_password(client, "correct horse", "battery staple")
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "密码已修改。" in client.get("/").text
+    auth.logout()
+    assert "用户名或密码错误" in auth.login("alice", "correct horse").text
+    assert auth.login("alice", "battery staple").headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("old,new,confirm,message", [
+    ("wrong horse", "battery staple", None, "原密码不正确"),
+    ("correct horse", "short", None, "新密码至少 8 个字符"),
+    ("correct horse", "battery staple", "battery stapler", "两次输入的新密码不一致"),
+])
+def test_change_password_refused(app, client, auth, old, new, confirm, message):
+    auth.create()
+    auth.login()
+    response = change_password(client, old, new, confirm)
+    assert response.status_code == 200 and message in response.text
+    with app.app_context():
+        assert db.session.scalar(select(User)).check_password("correct horse")
+
+
+def test_change_password_without_csrf_token_is_refused(app, client, auth):
+    auth.create()
+    auth.login()
+    response = client.post("/auth/password", data={
+        "old_password": "correct horse", "new_password": "battery staple", "confirm": "battery staple"})
+    assert response.status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(User)).check_password("correct horse")
+
+
+def test_change_password_requires_login(client):
+    token = csrf_token(client.get("/auth/login").text)
+    for response in (client.get("/auth/password"), client.post("/auth/password", data={
+            "old_password": "x", "new_password": "battery staple", "confirm": "battery staple", "csrf_token": token})):
+        assert response.status_code == 302 and "/auth/login" in response.headers["Location"]

@@ -61,3 +61,20 @@ def test_demo_refused_in_production(app, runner):
     app.config["ENV_NAME"] = "production"
     result = runner.invoke(args=["init", "--demo"])
     assert result.exit_code != 0 and "refused" in result.output
+
+
+def test_users_set_password_reads_stdin(app, runner, auth):
+    auth.create()
+    result = runner.invoke(args=["users", "set-password", "alice"], input="new-password\n")
+    assert result.exit_code == 0 and "已为 alice 设置新密码" in result.output, result.output
+    assert "用户名或密码错误" in auth.login("alice", "correct horse").text
+    assert auth.login("alice", "new-password").headers["Location"] == "/"
+
+
+def test_users_set_password_refuses_unknown_user_and_short_password(app, runner, auth):
+    auth.create()
+    for args, message in [(["nobody"], "用户 'nobody' 不存在"), (["alice"], "新密码至少 8 个字符")]:
+        result = runner.invoke(args=["users", "set-password", *args], input="short\n")
+        assert result.exit_code != 0 and message in result.output, (args, result.output)
+    with app.app_context():
+        assert db.session.scalar(select(User)).check_password("correct horse")

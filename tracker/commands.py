@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -16,7 +17,7 @@ from tracker.extensions import db
 from tracker.models import Document, Unit, User
 from tracker.operations.importing import DocumentPlan, PlanError, apply_plan, plan_file
 from tracker.operations.units import DirectoryError, export_units_csv, import_units_csv
-from tracker.operations.users import UserError, create_user, list_users
+from tracker.operations.users import UserError, create_user, list_users, set_password
 from tracker.sources import Limits, SourceError
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -145,18 +146,33 @@ def users_group() -> None:
 @with_appcontext
 def add_user(username: str, role: str, unit_name: str | None, email: str | None) -> None:
     """Create a user; the password is read from standard input."""
+    user = _save_user(lambda password: create_user(username, password, role, unit_name, email))
+    click.echo(f"created {user.role} {user.username}")
+
+
+@users_group.command("set-password")
+@click.argument("username")
+@with_appcontext
+def set_password_command(username: str) -> None:
+    """Reset a user's password (e.g. a lost one); it is read from standard input."""
+    user = _save_user(lambda password: set_password(username, password))
+    click.echo(f"已为 {user.username} 设置新密码")
+
+
+def _save_user(write: Callable[[str], User]) -> User:
+    """Read a password (prompted twice on a terminal, one line from a pipe), pass it to `write`, commit."""
     _require_schema()
     if sys.stdin.isatty():
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     else:
         password = sys.stdin.readline().rstrip("\r\n")
     try:
-        user = create_user(username, password, role, unit_name, email)
+        user = write(password)
     except UserError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from None
     db.session.commit()
-    click.echo(f"created {user.role} {user.username}")
+    return user
 
 
 @users_group.command("list")

@@ -1,6 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
@@ -12,3 +12,12 @@ class LoginForm(FlaskForm):
 
 class LogoutForm(FlaskForm):
     submit = SubmitField("退出")
+
+
+class PasswordForm(FlaskForm):
+    # The old password and the minimum length are checked by `change_password`.
+    old_password = PasswordField("原密码", validators=[DataRequired("请输入原密码")])
+    new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
+    confirm = PasswordField("再次输入新密码", validators=[
+        DataRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的新密码不一致")])
+    submit = SubmitField("修改密码")

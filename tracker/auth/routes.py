@@ -1,4 +1,4 @@
-"""Login and logout."""
+"""Login, logout and changing one's password."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import User
+from tracker.operations.users import MIN_PASSWORD_LENGTH, UserError, change_password
 
-from .forms import LoginForm, LogoutForm
+from .forms import LoginForm, LogoutForm, PasswordForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -51,3 +52,20 @@ def logout():
         logout_user()
         flash("已退出登录", "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            change_password(current_user, form.old_password.data, form.new_password.data)
+        except UserError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash("密码已修改。", "info")
+            return redirect(url_for("main.index"))
+    return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)

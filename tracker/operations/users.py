@@ -1,4 +1,4 @@
-"""Creating and listing user accounts."""
+"""Creating and listing user accounts, changing and resetting passwords."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ from tracker.models import Unit, User
 from tracker.models.users import ROLES
 
 
+# `tracker users add` sets no minimum, so new passwords get this one.
+MIN_PASSWORD_LENGTH = 8
+
+
 class UserError(ValueError):
-    """The account cannot be created as asked; the message says why."""
+    """The account cannot be created or changed as asked; the message says why."""
 
 
 def create_user(username: str, password: str, role: str, unit_name: str | None = None,
@@ -40,3 +44,26 @@ def create_user(username: str, password: str, role: str, unit_name: str | None =
 
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
+
+
+def change_password(user: User, old: str, new: str) -> None:
+    """A user's own change: the current password must be given."""
+    if not user.check_password(old):
+        raise UserError("原密码不正确")
+    _apply_password(user, new)
+
+
+def set_password(username: str, new: str) -> User:
+    """An administrator's reset, e.g. of a lost password; no old password needed."""
+    user = db.session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise UserError(f"用户 {username!r} 不存在")
+    _apply_password(user, new)
+    return user
+
+
+def _apply_password(user: User, new: str) -> None:
+    if len(new) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"新密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    user.set_password(new)
+    db.session.flush()
