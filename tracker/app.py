@@ -81,6 +81,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.auth.routes import bp as auth_bp
+    from tracker.calendar.routes import bp as calendar_bp
     from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
     from tracker.units.routes import bp as units_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(main_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(calendar_bp)
 
 
 def register_commands(app: Flask) -> None:

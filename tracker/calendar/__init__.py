@@ -1,0 +1,1 @@
+"""The calendar feed: a secret address per user that calendar apps subscribe to."""
