@@ -54,7 +54,7 @@ def test_init_is_idempotent_and_demo_accounts_log_in(app, runner, auth):
     again = runner.invoke(args=["init", "--demo"])
     assert again.exit_code == 0 and "exists, left as it is" in again.output
     response = auth.login("fgw", passwords["fgw"], follow=True)
-    assert "本单位牵头或配合的任务" in response.text
+    assert "我的任务" in response.text and 'href="/tasks/' in response.text
 
 
 def test_demo_refused_in_production(app, runner):

@@ -84,12 +84,14 @@ def register_blueprints(app: Flask) -> None:
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
+    from tracker.tasks.routes import bp as tasks_bp
     from tracker.units.routes import bp as units_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(imports_bp)
     app.register_blueprint(units_bp)
+    app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
 
 

@@ -6,6 +6,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from tracker.operations.documents import home_counts
+from tracker.tasks.routes import my_tasks
 
 bp = Blueprint("main", __name__)
 
@@ -13,4 +14,6 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def index():
+    if not current_user.is_supervisor:
+        return my_tasks()
     return render_template("main/index.html", counts=home_counts(current_user))

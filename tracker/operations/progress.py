@@ -1,0 +1,137 @@
+"""Progress on tasks: reports, status, the supervisor's confirmation, extension requests.
+
+The one writer of a task's status and journal. Who may do what:
+- the lead unit reports and sets the status (未开始 / 推进中 / 已完成), against the version of
+  the task it was shown, so a change made meanwhile is never overwritten;
+- a supporting unit reports its part, which never changes the status;
+- a supervisor confirms 已完成 as 已办结, or sends the task back to 推进中 with a reason;
+  after 已办结 the departments can no longer change the status;
+- the lead unit asks for a new deadline (one open request per task); a supervisor approves
+  it (the deadline changes, the original stays on the request) or refuses it with a reason.
+Every step is a journal entry (`ProgressReport`), which is never changed or deleted.
+Functions flush; the caller commits.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from tracker.extensions import db
+from tracker.models import ExtensionRequest, ProgressReport, Task, User
+from tracker.models.base import utcnow
+from tracker.models.tasks import STATUS_LABELS
+
+DEPARTMENT_STATUSES = ("not_started", "in_progress", "done")
+
+
+class ProgressError(ValueError):
+    """The step is not allowed; the message says why, in Chinese."""
+
+
+class StaleTask(ProgressError):
+    """The task changed since the form was shown."""
+
+
+def _journal(task: Task, user: User, kind: str, text: str) -> ProgressReport:
+    entry = ProgressReport(task=task, unit_id=user.unit_id if not user.is_supervisor else None, user_id=user.id,
+                           kind=kind, status=task.status, text=text)
+    db.session.add(entry)
+    return entry
+
+
+def report_progress(task: Task, user: User, text: str, status: str | None = None,
+                    version: int | None = None) -> ProgressReport:
+    """A unit's report on its task; the lead unit's may set the status (`status`), checked
+    against the `version` of the task the form showed."""
+    role = task.role_of(user.unit_id)
+    if role is None:
+        raise ProgressError("您的单位不承担该任务。")
+    if version is not None and version != task.version:
+        raise StaleTask(f"任务在您填写期间已有更新（当前状态：{task.status_label}），您的报告未保存；请查看最新进展后重新填写。")
+    if status is not None and status != task.status:
+        if role != "lead":
+            raise ProgressError("只有牵头单位可以更改任务状态，配合单位请报告本单位承担部分的进展。")
+        if task.status == "closed":
+            raise ProgressError("任务已办结，不能再更改状态。")
+        if status not in DEPARTMENT_STATUSES:
+            raise ProgressError("状态无效。")
+        task.status = status
+    if not text.strip():
+        raise ProgressError("请填写进展情况。")
+    entry = _journal(task, user, "report", text.strip())
+    db.session.flush()
+    return entry
+
+
+def confirm_done(task: Task, user: User, text: str = "") -> ProgressReport:
+    """A supervisor confirms a task reported 已完成: it becomes 已办结."""
+    if task.status != "done":
+        raise ProgressError(f"只有“已完成”的任务可以确认办结（当前：{task.status_label}）。")
+    task.status = "closed"
+    entry = _journal(task, user, "confirm", text.strip())
+    db.session.flush()
+    return entry
+
+
+def send_back(task: Task, user: User, reason: str) -> ProgressReport:
+    """A supervisor sends a finished task back to 推进中, saying why."""
+    if not task.is_finished:
+        raise ProgressError("只有已完成或已办结的任务可以退回。")
+    if not reason.strip():
+        raise ProgressError("请填写退回理由。")
+    task.status = "in_progress"
+    entry = _journal(task, user, "send_back", reason.strip())
+    db.session.flush()
+    return entry
+
+
+def request_extension(task: Task, user: User, deadline: date, reason: str) -> ExtensionRequest:
+    """The lead unit asks for a new deadline."""
+    if task.role_of(user.unit_id) != "lead":
+        raise ProgressError("只有牵头单位可以申请延期。")
+    if task.is_finished:
+        raise ProgressError("任务已完成，无需延期。")
+    if not reason.strip():
+        raise ProgressError("请填写延期理由。")
+    if task.deadline is not None and deadline <= task.deadline:
+        raise ProgressError("申请的完成时限应晚于现有时限。")
+    if pending_extension(task) is not None:
+        raise ProgressError("该任务已有待审批的延期申请。")
+    # A request submitted twice at once is stopped by the unique index (one pending per task).
+    request = ExtensionRequest(task=task, unit_id=user.unit_id, user_id=user.id, original_deadline=task.deadline,
+                               requested_deadline=deadline, reason=reason.strip())
+    db.session.add(request)
+    _journal(task, user, "extension_request", f"申请延期至 {deadline.isoformat()}：{reason.strip()}")
+    db.session.flush()
+    return request
+
+
+def decide_extension(request: ExtensionRequest, user: User, approve: bool, reason: str = "") -> ExtensionRequest:
+    """A supervisor approves (the task's deadline changes) or refuses (with a reason) a request."""
+    if request.state != "pending":
+        raise ProgressError("该延期申请已处理。")
+    if not approve and not reason.strip():
+        raise ProgressError("请填写不予延期的理由。")
+    request.state = "approved" if approve else "refused"
+    request.decided_by_id, request.decided_at, request.decision_reason = user.id, utcnow(), reason.strip()
+    task = request.task
+    if approve:
+        task.deadline = request.requested_deadline
+        text = f"同意延期至 {request.requested_deadline.isoformat()}（原定 {request.original_deadline or '未定'}）"
+    else:
+        text = "不同意延期"
+    _journal(task, user, "extension_approved" if approve else "extension_refused",
+             text + (f"：{reason.strip()}" if reason.strip() else ""))
+    db.session.flush()
+    return request
+
+
+def pending_extension(task: Task) -> ExtensionRequest | None:
+    return db.session.scalar(select(ExtensionRequest).where(ExtensionRequest.task_id == task.id,
+                                                            ExtensionRequest.state == "pending"))
+
+
+def status_choices() -> list[tuple[str, str]]:
+    return [(s, STATUS_LABELS[s]) for s in DEPARTMENT_STATUSES]

@@ -1,0 +1,105 @@
+"""Lists of tasks as departments see them: a unit's tasks, filtered, counted, paged."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, and_, case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from tracker.extensions import db
+from tracker.models import Document, ProgressReport, Task, TaskUnit
+from tracker.models.tasks import FINISHED
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class Filters:
+    role: str | None = None  # lead / support
+    status: str | None = None
+    light: str | None = None  # red / yellow / green / grey
+    document_id: int | None = None
+    text: str | None = None
+    page: int = 1
+
+
+@dataclass
+class Row:
+    task: Task
+    role: str
+    last_report: datetime | None
+
+
+@dataclass
+class Listing:
+    rows: list[Row]
+    total: int
+    pages: int
+    counts: dict[str, int]  # overdue / due_soon / in_progress / done, over all the unit's tasks
+    documents: list[Document]  # the documents the unit has tasks in, for the filter
+
+
+def light_clause(light: str, today: date, days: int):
+    """The tasks of one light, as SQL (the same rules as `Task.light`)."""
+    overdue, due_soon = Task.overdue_clause(today), Task.due_within_clause(today, days)
+    return {
+        "red": overdue,
+        "yellow": due_soon,
+        "grey": Task.status.in_(FINISHED),
+        "green": and_(Task.status.not_in(FINISHED), or_(Task.deadline.is_(None),
+                                                        Task.deadline > today + timedelta(days=days))),
+    }[light]
+
+
+def unit_tasks(unit_id: int, filters: Filters, today: date, days: int) -> Listing:
+    """The unit's tasks (as lead or support): overdue first, then by deadline, 50 a page."""
+    base = select(Task, TaskUnit.role).join(TaskUnit, and_(TaskUnit.task_id == Task.id, TaskUnit.unit_id == unit_id))
+    query = _filtered(base, filters, today, days)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(filters.page, 1), pages)
+    last_report = (select(func.max(ProgressReport.created_at)).where(ProgressReport.task_id == Task.id)
+                   .correlate(Task).scalar_subquery())
+    ordered = (query.add_columns(last_report)
+               .options(selectinload(Task.document), selectinload(Task.assignments).selectinload(TaskUnit.unit))
+               .order_by(case((Task.overdue_clause(today), 0), else_=1), Task.deadline.is_(None), Task.deadline,
+                         Task.id)
+               .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
+    rows = [Row(task, role, last) for task, role, last in db.session.execute(ordered)]
+    return Listing(rows, total, pages, _counts(base, today, days), _documents(unit_id))
+
+
+def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select:
+    if filters.role:
+        query = query.where(TaskUnit.role == filters.role)
+    if filters.status:
+        query = query.where(Task.status == filters.status)
+    if filters.light:
+        query = query.where(light_clause(filters.light, today, days))
+    if filters.document_id:
+        query = query.where(Task.document_id == filters.document_id)
+    if filters.text:
+        words = filters.text.replace("%", "").replace("_", "").split()
+        query = query.where(*(Task.text.contains(word) for word in words))
+    return query
+
+
+def _counts(base: Select, today: date, days: int) -> dict[str, int]:
+    tasks = base.subquery()
+    row = db.session.execute(select(
+        func.count().filter(Task.overdue_clause(today)),
+        func.count().filter(and_(Task.due_within_clause(today, days))),
+        func.count().filter(Task.status == "in_progress"),
+        func.count().filter(Task.status.in_(FINISHED)),
+    ).select_from(Task).where(Task.id.in_(select(tasks.c.id))))
+    overdue, due_soon, in_progress, done = row.one()
+    return {"overdue": overdue, "due_soon": due_soon, "in_progress": in_progress, "done": done}
+
+
+def _documents(unit_id: int) -> list[Document]:
+    return list(db.session.scalars(
+        select(Document).where(Document.id.in_(
+            select(Task.document_id).join(TaskUnit).where(TaskUnit.unit_id == unit_id)))
+        .order_by(Document.issue_date.desc(), Document.id.desc())))

@@ -1,0 +1,1 @@
+"""Tasks: the department's list, the task page, reports, supervisors' decisions, extensions."""

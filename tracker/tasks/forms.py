@@ -1,0 +1,43 @@
+from flask_wtf import FlaskForm
+from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from tracker.models import MAX_ID
+from tracker.operations.progress import status_choices
+
+TEXT_MAX = 5000
+
+
+class ReportForm(FlaskForm):
+    """A unit's report; the status field is the lead unit's only (removed for the others)."""
+
+    status = SelectField("任务状态", choices=[SelectChoice(v, label) for v, label in status_choices()],
+                         validators=[Optional()])
+    text = TextAreaField("进展情况", validators=[DataRequired("请填写进展情况。"), Length(max=TEXT_MAX)])
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
+    submit = SubmitField("提交进展")
+
+
+class ConfirmDoneForm(FlaskForm):
+    text = TextAreaField("办结意见（可选）", validators=[Optional(), Length(max=TEXT_MAX)])
+    submit = SubmitField("确认办结")
+
+
+class SendBackForm(FlaskForm):
+    reason = TextAreaField("退回理由", validators=[DataRequired("请填写退回理由。"), Length(max=TEXT_MAX)])
+    submit = SubmitField("退回重办")
+
+
+class ExtensionForm(FlaskForm):
+    deadline = DateField("申请延期至", validators=[InputRequired("请选择新的完成时限。")])
+    reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。"), Length(max=TEXT_MAX)])
+    submit = SubmitField("申请延期")
+
+
+class DecisionForm(FlaskForm):
+    """Approve or refuse the pending extension request: the button pressed says which."""
+
+    reason = TextAreaField("审批意见（不同意时必填）", validators=[Optional(), Length(max=TEXT_MAX)])
+    approve = SubmitField("同意延期")
+    refuse = SubmitField("不同意")

@@ -1,0 +1,141 @@
+"""A department's tasks and the task page, where units report and supervisors decide.
+
+A department sees and changes only the tasks its unit is assigned to: any other task id is
+404, on every route, GET and POST (`_visible_task`).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from tracker.access import supervisor_required
+from tracker.clock import office_today
+from tracker.extensions import db
+from tracker.models import Task
+from tracker.models.tasks import LIGHT_LABELS, ROLE_LABELS, STATUS_LABELS
+from tracker.operations import progress
+from tracker.operations.task_lists import Filters, unit_tasks
+
+from .forms import ConfirmDoneForm, DecisionForm, ExtensionForm, ReportForm, SendBackForm
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+
+def my_tasks():
+    """我的任务: the department's home page."""
+    args = request.args
+    filters = Filters(role=_choice(args.get("role"), ROLE_LABELS), status=_choice(args.get("status"), STATUS_LABELS),
+                      light=_choice(args.get("light"), LIGHT_LABELS), document_id=args.get("document", type=int),
+                      text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int))
+    today, days = office_today(), current_app.config["REMIND_DAYS"]
+    listing = unit_tasks(current_user.unit_id, filters, today, days)
+    return render_template("tasks/mine.html", listing=listing, filters=filters, today=today, days=days,
+                           roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS)
+
+
+def _choice(value: str | None, allowed: dict) -> str | None:
+    return value if value in allowed else None
+
+
+def _visible_task(task_id: int) -> Task:
+    """The task, if the user may see it: supervisors all, a department its unit's only."""
+    task = db.session.get(Task, task_id)
+    if task is None or not (current_user.is_supervisor or task.role_of(current_user.unit_id)):
+        abort(404)
+    return task
+
+
+@bp.route("/<int:task_id>")
+@login_required
+def task(task_id: int):
+    return _task_page(_visible_task(task_id))
+
+
+def _task_page(task: Task, status: int = 200, **forms):
+    role = None if current_user.is_supervisor else task.role_of(current_user.unit_id)
+    report = forms.get("report") or ReportForm(formdata=None, status=task.status, version=task.version)
+    if role != "lead" or task.status == "closed":
+        del report.status
+    return render_template(
+        "tasks/task.html", task=task, role=role, today=office_today(), days=current_app.config["REMIND_DAYS"],
+        report=report, confirm=forms.get("confirm") or ConfirmDoneForm(formdata=None),
+        send_back=forms.get("send_back") or SendBackForm(formdata=None),
+        extension=forms.get("extension") or ExtensionForm(formdata=None),
+        decision=forms.get("decision") or DecisionForm(formdata=None),
+        pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
+        roles=ROLE_LABELS), status
+
+
+def _carry_out(task: Task, form_name: str, form, step):
+    """Validate `form`, do `step()`, commit; on refusal show the page again with the form
+    as filled in and the reason, and change nothing."""
+    if not form.validate_on_submit():
+        return _task_page(task, 422, **{form_name: form})
+    try:
+        step()
+        db.session.commit()
+    except progress.ProgressError as exc:
+        db.session.rollback()
+        flash(str(exc), "danger")
+        return _task_page(db.session.get(Task, task.id), 409 if isinstance(exc, progress.StaleTask) else 422,
+                          **{form_name: form})
+    except (StaleDataError, IntegrityError):  # another save came first, between our read and write
+        db.session.rollback()
+        flash("任务在您提交的同时已被他人更新，您的内容未保存；请查看最新进展后重新提交。", "danger")
+        return _task_page(db.session.get(Task, task.id), 409, **{form_name: form})
+    flash("已保存。", "info")
+    return redirect(url_for("tasks.task", task_id=task.id))
+
+
+@bp.route("/<int:task_id>/report", methods=["POST"])
+@login_required
+def report(task_id: int):
+    task = _visible_task(task_id)
+    if current_user.is_supervisor:
+        abort(403)
+    form = ReportForm()
+    if task.role_of(current_user.unit_id) != "lead" or task.status == "closed":
+        del form.status
+    status = form.status.data if hasattr(form, "status") else None
+    return _carry_out(task, "report", form, lambda: progress.report_progress(
+        task, current_user, form.text.data or "", status, form.version.data))
+
+
+@bp.route("/<int:task_id>/confirm", methods=["POST"])
+@supervisor_required
+def confirm(task_id: int):
+    task = _visible_task(task_id)
+    form = ConfirmDoneForm()
+    return _carry_out(task, "confirm", form, lambda: progress.confirm_done(task, current_user, form.text.data or ""))
+
+
+@bp.route("/<int:task_id>/send-back", methods=["POST"])
+@supervisor_required
+def send_back(task_id: int):
+    task = _visible_task(task_id)
+    form = SendBackForm()
+    return _carry_out(task, "send_back", form, lambda: progress.send_back(task, current_user, form.reason.data or ""))
+
+
+@bp.route("/<int:task_id>/extension", methods=["POST"])
+@login_required
+def extension(task_id: int):
+    task = _visible_task(task_id)
+    if current_user.is_supervisor:
+        abort(403)
+    form = ExtensionForm()
+    return _carry_out(task, "extension", form, lambda: progress.request_extension(
+        task, current_user, form.deadline.data, form.reason.data or ""))
+
+
+@bp.route("/<int:task_id>/extension/decide", methods=["POST"])
+@supervisor_required
+def decide(task_id: int):
+    task = _visible_task(task_id)
+    form = DecisionForm()
+    pending = progress.pending_extension(task) or abort(404)
+    return _carry_out(task, "decision", form, lambda: progress.decide_extension(
+        pending, current_user, bool(form.approve.data), form.reason.data or ""))
