@@ -224,3 +224,14 @@ def test_a_large_preview_cannot_be_pointed_at_another_document(app, client, supe
         path.unlink()
     page = client.post("/imports/confirm", data=fields, follow_redirects=True)
     assert "该预览已过期" in page.text and count(app, Document) == 1
+
+
+def test_the_task_page_shows_the_source_lines_around_a_task(app, client, supervisor):
+    confirm = client.post("/imports/confirm", data=preview_fields(upload(client).text))
+    assert confirm.status_code == 302
+    with app.app_context():
+        task = db.session.scalar(select(Task).where(Task.text.startswith("完善审批制度")))
+        task_id, line = task.id, task.line
+    page = client.get(f"/tasks/{task_id}").text
+    assert "原文（第" in page and f'<span class="here"><span class="muted">{line:5d}</span>' in page
+    assert "（二）完善审批制度。2022年底前完成。（省司法厅牵头，省市场监管局配合）" in page

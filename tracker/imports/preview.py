@@ -3,9 +3,10 @@
 A preview is a form; the document's own data (number, title, content hash, and the stored
 version it was compared with) travels signed, so a confirmation cannot be forged into
 another document's hash or number, and one made against a version that has since changed
-is recognised (see `operations.importing.recheck`). A preview too large to edit task by
-task is shown read-only, page by page; its form then carries no tasks and the signed data
-names the upload job whose parsed documents are imported as they are.
+is recognised (see `operations.importing.recheck`). The signed data names the upload job
+that parsed the document, whose source text is stored with it. A preview too large to edit
+task by task is shown read-only, page by page; its form then carries no tasks, and the job's
+parsed tasks are imported as they are.
 """
 
 from __future__ import annotations
@@ -31,20 +32,28 @@ def _signer() -> URLSafeSerializer:
     return URLSafeSerializer(current_app.secret_key, salt="import-preview")
 
 
-def sign(plan: DocumentPlan, job: str | None = None) -> str:
-    """The plan's document data, signed; `job` names the upload whose tasks are taken as
-    parsed (a read-only preview)."""
+@dataclass
+class Signed:
+    """What a preview's form carries of a document, signed."""
+
+    plan: DocumentPlan  # as reviewed, without its tasks
+    job: str  # the upload job that parsed it: its source text (and, as parsed, its tasks)
+    as_parsed: bool  # a read-only preview: the tasks are the job's, not the form's
+
+
+def sign(plan: DocumentPlan, job: str, as_parsed: bool = False) -> str:
     data = {name: getattr(plan, name) for name in SIGNED_FIELDS}
     data["issue_date"] = plan.issue_date.isoformat() if plan.issue_date else None
-    data["job"] = job
+    data["job"], data["as_parsed"] = job, as_parsed
     return _signer().dumps(data)
 
 
-def unsign(token: str) -> tuple[DocumentPlan, str | None]:
-    """The plan as it was reviewed (without tasks) and its job, if any; BadSignature if forged."""
+def unsign(token: str) -> Signed:
+    """BadSignature if forged."""
     data = _signer().loads(token)
     issued = date.fromisoformat(data["issue_date"]) if data["issue_date"] else None
-    return DocumentPlan(**{name: data[name] for name in SIGNED_FIELDS}, issue_date=issued, tasks=[]), data["job"]
+    plan = DocumentPlan(**{name: data[name] for name in SIGNED_FIELDS}, issue_date=issued, tasks=[])
+    return Signed(plan, data["job"], data["as_parsed"])
 
 
 @dataclass

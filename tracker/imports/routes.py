@@ -113,7 +113,7 @@ def _job_result(job_id: str, state: JobState, form: UploadForm):
         return _large_preview(job_id, plans)
     confirm_form = ConfirmForm()
     for plan in plans:
-        confirm_form.documents.append_entry({"signed": preview.sign(plan), "revise": _choice(plan),
+        confirm_form.documents.append_entry({"signed": preview.sign(plan, job_id), "revise": _choice(plan),
                                              "tasks": [_task_data(t) for t in plan.tasks]})
     return _preview_page(confirm_form, plans)
 
@@ -123,7 +123,8 @@ def _large_preview(job_id: str, plans: list[DocumentPlan]):
     in the query string), and confirmed as parsed."""
     confirm_form = ConfirmForm()
     for plan in plans:
-        confirm_form.documents.append_entry({"signed": preview.sign(plan, job_id), "revise": _choice(plan)})
+        confirm_form.documents.append_entry({"signed": preview.sign(plan, job_id, as_parsed=True),
+                                             "revise": _choice(plan)})
     attention_only = request.args.get("attention") == "1"
     rows = [(plan, draft, note) for plan in plans
             for draft, note in zip(plan.tasks, preview.draft_notes(plan.tasks))
@@ -168,11 +169,11 @@ def confirm():
         plans = []
         for doc_form, (plan, revise) in zip(form.documents, reviewed):
             _recheck_quietly(plan, revise)
-            doc_form.signed.data = preview.sign(plan)
+            doc_form.signed.data = preview.sign(plan, doc_form.job.job, doc_form.job.as_parsed)
             plans.append(plan)
         flash("请改正标红的内容后再确认。", "danger")
         return _preview_page(form, plans, 422)
-    if parsed_jobs:  # a large preview, its tasks taken from its job: imported in the background
+    if any(doc_form.job.as_parsed for doc_form in form.documents):  # a large preview: imported in the background
         app, user_id = current_app._get_current_object(), current_user.id
 
         def work(progress):
@@ -232,16 +233,17 @@ def _recheck_quietly(plan: DocumentPlan, revise: bool | None) -> None:
 
 
 def _reviewed_plan(document_form, parsed_jobs: dict[str, list]) -> tuple[DocumentPlan, bool | None]:
-    """The plan a preview form confirms, with the supervisor's corrections and choice; the
-    tasks of a read-only preview come from its job, as parsed."""
+    """The plan a preview form confirms, with the supervisor's corrections and choice, and
+    the source text from its job; the tasks of a read-only preview come from the job too."""
     try:
-        plan, job_id = preview.unsign(document_form.signed.data or "")
+        signed = preview.unsign(document_form.signed.data or "")
     except BadSignature:
         abort(400)
-    if job_id is None:
-        plan.tasks = _drafts(document_form)
-    else:
-        plan.tasks = drafts_from(_job_document(job_id, plan, parsed_jobs))
+    plan = signed.plan
+    parsed = _job_document(signed.job, plan, parsed_jobs)
+    plan.source_text, plan.first_line = parsed.text, parsed.line
+    plan.tasks = drafts_from(parsed) if signed.as_parsed else _drafts(document_form)
+    document_form.job = signed  # kept for showing the form again
     revise = {"new": False, "revise": True}.get(document_form.revise.data)
     return plan, revise
 

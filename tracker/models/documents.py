@@ -25,6 +25,10 @@ class Document(db.Model):
     source_name: Mapped[str | None] = mapped_column(String(255))
     # sha256 of the document's text, to tell a re-import of the same text from a revision.
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    # The document's lines as imported, from `first_line` of its file on (the task page shows
+    # a task's source lines); None for documents imported before it was kept.
+    source_text: Mapped[str | None] = mapped_column(Text)
+    first_line: Mapped[int] = mapped_column(default=1)
     imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
 
@@ -36,6 +40,15 @@ class Document(db.Model):
     @property
     def label(self) -> str:
         return self.number or self.title
+
+    def source_lines(self, line: int | None, around: int = 4) -> list[tuple[int, str]]:
+        """The numbered source lines within `around` of `line` (a task's), blank ones left out."""
+        if not self.source_text or line is None:
+            return []
+        lines = self.source_text.split("\n")
+        start = max(line - around - self.first_line, 0)
+        end = max(line + around - self.first_line + 1, 0)
+        return [(self.first_line + k, text) for k, text in enumerate(lines[start:end], start) if text.strip()]
 
     def __repr__(self) -> str:
         return f"<Document {self.label}>"

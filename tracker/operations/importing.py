@@ -120,6 +120,8 @@ class DocumentPlan:
     match: str | None = None  # how it was matched: "number", or "title" (issuer, title and date agree)
     token: str = field(default_factory=lambda: uuid.uuid4().hex)
     position: int = 0  # the document's place among those parsed from the same text
+    source_text: str | None = None  # its lines as read, from `first_line` on
+    first_line: int = 1
     added: list[TaskDraft] = field(default_factory=list)
     changed: list[TaskDraft] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # texts of stored tasks the revision drops
@@ -178,7 +180,8 @@ def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None)
         # A document with neither number nor title is known by the file it came from.
         title = doc.title or (Path(source_name).stem if source_name else "")
         plan = DocumentPlan(doc.number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
-                            content_hash(doc), drafts_from(doc), position=position)
+                            content_hash(doc), drafts_from(doc), position=position, source_text=doc.text,
+                            first_line=doc.line)
         if doc.number in numbers:
             plan.status = "duplicate"
         else:
@@ -318,6 +321,7 @@ def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None
         db.session.refresh(doc)
     doc.title, doc.issuer, doc.issue_date = plan.title, plan.issuer, plan.issue_date
     doc.source_name, doc.imported_by_id = plan.source_name, user.id if user else None
+    doc.source_text, doc.first_line = plan.source_text, plan.first_line
     doc.imported_at = utcnow()
     record = DocumentImport(document=doc, token=plan.token, kind=plan.status, user_id=user.id if user else None,
                             added=len(plan.added), changed=len(plan.changed), removed=len(plan.removed))

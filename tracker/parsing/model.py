@@ -32,3 +32,4 @@ class ParsedDocument:
     line: int = 1  # where the document starts in the input
     source: str | None = None  # the file it was read from
     tasks: list[ParsedTask] = field(default_factory=list)
+    text: str = ""  # its lines as read, from `line` on: a task's source lines are shown around it

@@ -34,7 +34,8 @@ def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
     for span in documents.split(lines):
         body = list(range(span.body_start, span.end))
         issuer, issued = documents.signature([lines[i] for i in body])
-        doc = ParsedDocument(span.number, span.title, issuer, issued, span.title_line + 1, source)
+        doc = ParsedDocument(span.number, span.title, issuer, issued, span.title_line + 1, source,
+                             text="\n".join(lines[span.title_line:span.end]))
         year = issued.year if issued else _number_year(span.number)
         blocks = blocks_from_lines([(i + 1, lines[i]) for i in body])
         doc.tasks = _DocumentReader(blocks, year).tasks()
