@@ -1,4 +1,4 @@
-"""Home page: who is logged in, and what the data holds for them."""
+"""Home page: 我的任务 for a department, the ledger's totals for a supervisor."""
 
 from __future__ import annotations
 
@@ -16,4 +16,4 @@ bp = Blueprint("main", __name__)
 def index():
     if not current_user.is_supervisor:
         return my_tasks()
-    return render_template("main/index.html", counts=home_counts(current_user))
+    return render_template("main/index.html", counts=home_counts())

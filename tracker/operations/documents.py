@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Document, Task, TaskUnit, User
+from tracker.models import Document, Task, TaskUnit
 
 
 def documents_with_task_counts() -> list[tuple[Document, int]]:
@@ -16,13 +16,10 @@ def documents_with_task_counts() -> list[tuple[Document, int]]:
         .order_by(Document.imported_at.desc(), Document.id.desc()))]
 
 
-def home_counts(user: User) -> dict[str, int]:
-    """What the home page counts: all documents and tasks for a supervisor, the tasks of
-    the user's unit for a department."""
-    if user.is_supervisor:
-        return {"documents": db.session.scalar(select(func.count(Document.id))),
-                "tasks": db.session.scalar(select(func.count(Task.id)))}
-    return {"tasks": db.session.scalar(select(func.count(TaskUnit.task_id)).where(TaskUnit.unit_id == user.unit_id))}
+def home_counts() -> dict[str, int]:
+    """What the supervisors' home page counts: all documents and tasks."""
+    return {"documents": db.session.scalar(select(func.count(Document.id))),
+            "tasks": db.session.scalar(select(func.count(Task.id)))}
 
 
 def document_with_tasks(doc_id: int) -> Document | None:
