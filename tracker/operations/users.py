@@ -8,7 +8,6 @@ from tracker.extensions import db
 from tracker.models import Unit, User
 from tracker.models.users import ROLES
 
-
 # `tracker users add` sets no minimum, so new passwords get this one.
 MIN_PASSWORD_LENGTH = 8
 
