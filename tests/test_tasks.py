@@ -155,6 +155,27 @@ def test_lead_report_sets_the_status_and_is_journaled(app, world):
     assert state(app, world.task) == after
 
 
+def test_a_supporting_units_report_never_changes_the_status(app, world):
+    support = client_for(app, "caizheng")
+    page = support.get(f"/tasks/{world.task}").text
+    assert 'name="status"' not in page and "配合单位报告本单位承担部分的进展" in page
+    assert "申请延期" not in page
+    # A crafted POST with a status: the field is not in its form, the status stays.
+    response = report(support, world.task, "已安排资金。", "done")
+    assert response.status_code == 302
+    after = state(app, world.task)
+    assert after["status"] == "not_started"
+    assert after["journal"] == [("report", SUPPORT, "not_started", "已安排资金。")]
+    # Also once the lead has moved it on.
+    report(client_for(app, "shangwu"), world.task, "开始推进。", "in_progress")
+    report(support, world.task, "资金已拨付。", "done")
+    assert state(app, world.task)["status"] == "in_progress"
+    assert state(app, world.task)["journal"][-1] == ("report", SUPPORT, "in_progress", "资金已拨付。")
+    report(support, world.task, SCRIPT)
+    page = client_for(app, "sup").get(f"/tasks/{world.task}").text
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
 def test_the_rule_itself_refuses_a_supporting_units_status(app, world):
     with app.app_context():
         task = db.session.get(Task, world.task)
@@ -193,6 +214,17 @@ def test_closed_locks_the_status_until_sent_back(app, world):
     # The lead may set the status again.
     report(lead, world.task, "补齐材料。", "done")
     assert state(app, world.task)["status"] == "done"
+
+
+def test_after_closed_the_lead_still_reports_but_cannot_change_the_status(app, world):
+    lead, sup = client_for(app, "shangwu"), client_for(app, "sup")
+    report(lead, world.task, "全部完成。", "done")
+    post(sup, world.task, "confirm")
+    response = report(lead, world.task, "补充验收材料。", "in_progress")  # crafted: the field is gone
+    assert response.status_code == 302
+    after = state(app, world.task)
+    assert after["status"] == "closed"
+    assert after["journal"][-1] == ("report", MINE, "closed", "补充验收材料。")
 
 
 # --- extensions -----------------------------------------------------------------------------
@@ -485,3 +517,30 @@ def test_the_home_page_links_the_calendar_feed_once_issued(app, listing):
     assert response.status_code == 200 and response.data.count(b"BEGIN:VEVENT") == 6  # open, dated
     wrong = feed.group(1)[:-8] + "xxxx.ics"
     assert app.test_client().get(wrong).status_code == 404
+
+
+def test_the_refused_form_can_be_sent_again_once_read(app, world):
+    """The re-shown form carries the version the user has now seen (with its status in the
+    message and the first report in the journal), so sending it again saves."""
+    first, second = client_for(app, "shangwu"), client_for(app, "shangwu")
+    shown = second.get(f"/tasks/{world.task}").text
+    report(first, world.task, "第一份报告。", "in_progress")
+    refused = second.post(f"/tasks/{world.task}/report", data={
+        "csrf_token": csrf_token(shown), "version": version_in(shown), "status": "done", "text": "第二份报告。"})
+    assert refused.status_code == 409
+    assert version_in(refused.text) == str(state(app, world.task)["version"])
+    again = second.post(f"/tasks/{world.task}/report", data={
+        "csrf_token": csrf_token(refused.text), "version": version_in(refused.text), "status": "done",
+        "text": textarea(refused.text, "text")})
+    assert again.status_code == 302
+    assert state(app, world.task)["status"] == "done"
+
+
+def test_a_page_number_below_one_shows_the_first_page(app):
+    make_user(app, "shangwu", MINE)
+    make_document(app, [{"text": f"批量任务{n:03d}。", "units": {MINE: "lead"}} for n in range(60)])
+    client = client_for(app, "shangwu")
+    for number in ("0", "-1"):
+        page = client.get(f"/?page={number}").text
+        assert "第 1 / 2 页（共 60 项）" in page, number
+        assert re.search(r'<a href="/\?page=2">下一页</a>', page), number

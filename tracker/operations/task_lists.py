@@ -36,6 +36,7 @@ class Row:
 class Listing:
     rows: list[Row]
     total: int
+    page: int  # the page shown: the one asked for, within 1..pages
     pages: int
     counts: dict[str, int]  # overdue / due_soon / in_progress / done, over all the unit's tasks
     documents: list[Document]  # the documents the unit has tasks in, for the filter
@@ -68,7 +69,7 @@ def unit_tasks(unit_id: int, filters: Filters, today: date, days: int) -> Listin
                          Task.id)
                .limit(PER_PAGE).offset((page - 1) * PER_PAGE))
     rows = [Row(task, role, last) for task, role, last in db.session.execute(ordered)]
-    return Listing(rows, total, pages, _counts(base, today, days), _documents(unit_id))
+    return Listing(rows, total, page, pages, _counts(base, today, days), _documents(unit_id))
 
 
 def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select:

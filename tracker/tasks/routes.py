@@ -80,14 +80,23 @@ def _carry_out(task: Task, form_name: str, form, step):
     except progress.ProgressError as exc:
         db.session.rollback()
         flash(str(exc), "danger")
-        return _task_page(db.session.get(Task, task.id), 409 if isinstance(exc, progress.StaleTask) else 422,
-                          **{form_name: form})
+        if isinstance(exc, progress.StaleTask):
+            return _refused_as_stale(task, form_name, form)
+        return _task_page(db.session.get(Task, task.id), 422, **{form_name: form})
     except (StaleDataError, IntegrityError):  # another save came first, between our read and write
         db.session.rollback()
         flash("任务在您提交的同时已被他人更新，您的内容未保存；请查看最新进展后重新提交。", "danger")
-        return _task_page(db.session.get(Task, task.id), 409, **{form_name: form})
+        return _refused_as_stale(task, form_name, form)
     flash("已保存。", "info")
     return redirect(url_for("tasks.task", task_id=task.id))
+
+
+def _refused_as_stale(task: Task, form_name: str, form):
+    """The page as it is now, with the form as filled in: once read, it can be sent again."""
+    current = db.session.get(Task, task.id)
+    if getattr(form, "version", None) is not None:
+        form.version.data, form.version.raw_data = current.version, [str(current.version)]  # rendered from raw_data
+    return _task_page(current, 409, **{form_name: form})
 
 
 @bp.route("/<int:task_id>/report", methods=["POST"])
@@ -99,7 +108,7 @@ def report(task_id: int):
     form = ReportForm()
     if task.role_of(current_user.unit_id) != "lead" or task.status == "closed":
         del form.status
-    status = form.status.data if hasattr(form, "status") else None
+    status = form.status.data if form.status is not None else None  # WTForms leaves a deleted field as None
     return _carry_out(task, "report", form, lambda: progress.report_progress(
         task, current_user, form.text.data or "", status, form.version.data))
 
