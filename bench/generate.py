@@ -122,3 +122,29 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
     "header-like line": (header_like_line, 10_000),
     "blank cell": (blank_cell, 100_000),
 }
+
+
+def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12) -> dict[str, list[dict]]:
+    """Rows of a ledger at scale, for the `unit`, `document`, `task` and `task_unit` tables:
+    `tasks` tasks in documents of `per_document`, each led by one of `units` units and
+    supported by two others, deadlines spread over three years around 2026, a fifth done."""
+    import random
+    from datetime import date, timedelta
+
+    rng = random.Random(seed)
+    start, statuses = date(2025, 1, 1), ("not_started", "in_progress", "in_progress", "done", "not_started")
+    rows: dict[str, list[dict]] = {
+        "unit": [{"id": u + 1, "name": f"第{u + 1}测试厅"} for u in range(units)],
+        "document": [{"id": d + 1, "number": f"测政发〔2026〕{d + 1}号", "title": f"测试文件{d + 1}", "content_hash": f"{d:064d}"}
+                     for d in range(-(-tasks // per_document))],
+        "task": [], "task_unit": [],
+    }
+    for t in range(tasks):
+        deadline = start + timedelta(days=rng.randrange(3 * 365)) if rng.random() < 0.9 else None
+        rows["task"].append({"id": t + 1, "document_id": t // per_document + 1, "seq": t % per_document,
+                             "text": f"开展第{t + 1}项重点工作，推进有关改革任务落地见效。", "deadline": deadline,
+                             "status": rng.choice(statuses)})
+        for position, unit in enumerate(rng.sample(range(1, units + 1), 3)):
+            rows["task_unit"].append({"task_id": t + 1, "unit_id": unit, "role": "lead" if position == 0 else "support",
+                                      "position": position})
+    return rows
