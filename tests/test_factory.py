@@ -138,6 +138,7 @@ def test_times_are_shown_in_the_office_time_zone(app):
     from datetime import UTC, datetime
 
     localtime = app.jinja_env.filters["localtime"]
-    assert localtime(datetime(2021, 6, 4, 16, 30, tzinfo=UTC)) == "2021-06-05 00:30"
-    assert localtime(datetime(2021, 6, 4, 16, 30)) == "2021-06-05 00:30"  # SQLite gives no zone
-    assert localtime(None) == ""
+    with app.app_context():
+        assert localtime(datetime(2021, 6, 4, 16, 30, tzinfo=UTC)) == "2021-06-05 00:30"
+        assert localtime(datetime(2021, 6, 4, 16, 30)) == "2021-06-05 00:30"  # SQLite gives no zone
+        assert localtime(None) == ""

@@ -18,4 +18,5 @@ def supervisor_required(view):
             abort(403)
         return view(*args, **kwargs)
 
+    wrapped.supervisor_only = True  # found by the test that walks every route as a department
     return wrapped

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from flask import Flask, render_template
 from sqlalchemy import event
@@ -12,6 +10,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from tracker import commands
+from tracker.clock import office_time
 from tracker.config import Config
 from tracker.extensions import csrf, db, login_manager, migrate
 from tracker.models import MAX_ID
@@ -101,16 +100,7 @@ def register_commands(app: Flask) -> None:
 
 
 def register_filters(app: Flask) -> None:
-    zone = ZoneInfo(app.config["TIMEZONE"])
-
-    @app.template_filter("localtime")
-    def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-        """A stored UTC time in the office's time zone (SQLite returns it without zone)."""
-        if value is None:
-            return ""
-        if value.tzinfo is None:
-            value = value.replace(tzinfo=UTC)
-        return value.astimezone(zone).strftime(fmt)
+    app.template_filter("localtime")(office_time)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -1,7 +1,9 @@
-"""Lists of tasks as departments see them: a unit's tasks, filtered, counted, paged."""
+"""Lists of tasks: a unit's (我的任务) and every task (the supervisors' list and its exports),
+filtered, sorted, paged, all in SQL."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -9,10 +11,13 @@ from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Document, ProgressReport, Task, TaskUnit
+from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
 from tracker.models.tasks import FINISHED
 
 PER_PAGE = 50
+
+
+SORTS = ("deadline", "document", "status", "updated")
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,13 @@ class Filters:
     document_id: int | None = None
     text: str | None = None
     page: int = 1
+    # The supervisors' list only:
+    unit_id: int | None = None  # tasks of this unit (in `role`, when given)
+    due_from: date | None = None
+    due_to: date | None = None
+    unassigned: bool = False  # no unit at all (未明确)
+    review: bool = False  # a unit still flagged 待核实
+    sort: str = "deadline"  # one of SORTS
 
 
 @dataclass
@@ -73,7 +85,7 @@ def unit_tasks(unit_id: int, filters: Filters, today: date, days: int) -> Listin
 
 
 def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select:
-    if filters.role:
+    if filters.role and not filters.unit_id:  # 我的任务: the query is joined to the unit's role
         query = query.where(TaskUnit.role == filters.role)
     if filters.status:
         query = query.where(Task.status == filters.status)
@@ -84,7 +96,67 @@ def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select
     if filters.text:
         words = filters.text.replace("%", "").replace("_", "").split()
         query = query.where(*(Task.text.contains(word) for word in words))
+    if filters.unit_id:
+        roles = [filters.role] if filters.role else ["lead", "support"]
+        query = query.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == filters.unit_id,
+                                                                       TaskUnit.role.in_(roles))))
+    if filters.due_from:
+        query = query.where(Task.deadline >= filters.due_from)
+    if filters.due_to:
+        query = query.where(Task.deadline <= filters.due_to)
+    if filters.unassigned:
+        query = query.where(~select(TaskUnit.task_id).where(TaskUnit.task_id == Task.id).exists())
+    if filters.review:
+        query = query.where(select(TaskUnit.task_id).join(Unit).where(TaskUnit.task_id == Task.id,
+                                                                      Unit.needs_review.is_(True)).exists())
     return query
+
+
+@dataclass
+class Page:
+    tasks: list[Task]
+    total: int
+    page: int
+    pages: int
+
+
+def all_tasks(filters: Filters, today: date, days: int) -> Page:
+    """Every task matching `filters` (the supervisors' list), sorted, 50 a page."""
+    query = _filtered(select(Task), filters, today, days)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(filters.page, 1), pages)
+    tasks = db.session.scalars(
+        query.options(selectinload(Task.document), selectinload(Task.assignments).selectinload(TaskUnit.unit))
+        .order_by(*_order(filters.sort, today)).limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return Page(list(tasks), total, page, pages)
+
+
+def _order(sort: str, today: date) -> list:
+    return {
+        "document": [Task.document_id, Task.seq],
+        "status": [Task.status, Task.deadline.is_(None), Task.deadline],
+        "updated": [Task.updated_at.desc()],
+    }.get(sort, [case((Task.overdue_clause(today), 0), else_=1), Task.deadline.is_(None), Task.deadline]) + [Task.id]
+
+
+EXPORT_COLUMNS = ("序号", "文号", "文件标题", "任务", "牵头单位", "配合单位", "完成时限", "状态", "最新进展", "更新时间")
+
+
+def export_rows(filters: Filters, today: date, days: int, batch: int = 1000) -> Iterator[tuple]:
+    """The rows of the export of every task matching `filters`, in the list's order, read
+    `batch` tasks at a time (100,000 rows never sit in memory together)."""
+    latest = (select(ProgressReport.task_id, func.max(ProgressReport.id).label("id"))
+              .group_by(ProgressReport.task_id).subquery())
+    query = (_filtered(select(Task, ProgressReport), filters, today, days)
+             .outerjoin(latest, latest.c.task_id == Task.id).outerjoin(ProgressReport, ProgressReport.id == latest.c.id)
+             .options(selectinload(Task.document), selectinload(Task.assignments).selectinload(TaskUnit.unit))
+             .order_by(*_order(filters.sort, today)).execution_options(yield_per=batch))
+    for number, (task, report) in enumerate(db.session.execute(query), start=1):
+        yield (number, task.document.number or "", task.document.title, task.text,
+               "、".join(u.name for u in task.leads()), "、".join(u.name for u in task.supports()),
+               task.deadline.isoformat() if task.deadline else (task.deadline_text or ""), task.status_label,
+               report.text if report else "", report.created_at if report else None)
 
 
 def _counts(base: Select, today: date, days: int) -> dict[str, int]:

@@ -145,6 +145,11 @@ def directory_listing() -> list[tuple[Unit, int]]:
     return [(unit, count) for unit, count in db.session.execute(query)]
 
 
+def all_units() -> list[Unit]:
+    """Every unit, by name (for pickers)."""
+    return list(db.session.scalars(select(Unit).order_by(Unit.name)))
+
+
 def known_units() -> list[Unit]:
     """Units a flagged unit may be merged into."""
     return list(db.session.scalars(select(Unit).where(Unit.needs_review.is_(False)).order_by(Unit.name)))

@@ -6,34 +6,96 @@ A department sees and changes only the tasks its unit is assigned to: any other 
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from datetime import date
+from urllib.parse import quote
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from tracker.access import supervisor_required
-from tracker.clock import office_today
+from tracker.clock import office_time, office_today
+from tracker.exports import csv_lines, xlsx_file
 from tracker.extensions import db
 from tracker.models import Task
 from tracker.models.tasks import LIGHT_LABELS, ROLE_LABELS, STATUS_LABELS
 from tracker.operations import progress
-from tracker.operations.task_lists import Filters, unit_tasks
+from tracker.operations.documents import documents_with_task_counts
+from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
+from tracker.operations.units import all_units
 
 from .forms import ConfirmDoneForm, DecisionForm, ExtensionForm, ReportForm, SendBackForm
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+SORT_LABELS = {"deadline": "逾期优先、按时限", "document": "按文件顺序", "status": "按状态", "updated": "最近更新"}
 
 
 def my_tasks():
     """我的任务: the department's home page."""
-    args = request.args
-    filters = Filters(role=_choice(args.get("role"), ROLE_LABELS), status=_choice(args.get("status"), STATUS_LABELS),
-                      light=_choice(args.get("light"), LIGHT_LABELS), document_id=args.get("document", type=int),
-                      text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int))
+    filters = _filters(request.args)
     today, days = office_today(), current_app.config["REMIND_DAYS"]
     listing = unit_tasks(current_user.unit_id, filters, today, days)
     return render_template("tasks/mine.html", listing=listing, filters=filters, today=today, days=days,
                            roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS)
+
+
+@bp.route("/")
+@supervisor_required
+def index():
+    """Every task, for supervisors: the filters in the query string, to bookmark and export."""
+    filters = _filters(request.args)
+    today, days = office_today(), current_app.config["REMIND_DAYS"]
+    return render_template("tasks/index.html", page=all_tasks(filters, today, days), filters=filters, today=today,
+                           days=days, roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS, sorts=SORT_LABELS,
+                           units=all_units(), documents=documents_with_task_counts())
+
+
+@bp.route("/export.<kind>")
+@supervisor_required
+def export(kind: str):
+    """The filtered list as .xlsx or as CSV, streamed."""
+    rows = export_rows(_filters(request.args), office_today(), current_app.config["REMIND_DAYS"])
+    stamp = office_today().strftime("%Y%m%d")
+    if kind == "xlsx":
+        return send_file(xlsx_file(rows, office_time), as_attachment=True, download_name=f"督查台账-{stamp}.xlsx",
+                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    if kind == "csv":
+        response = Response(stream_with_context(csv_lines(rows, office_time)), mimetype="text/csv")
+        response.headers["Content-Disposition"] = content_disposition(f"督查台账-{stamp}.csv")
+        return response
+    abort(404)
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header for a non-ASCII file name (RFC 6266/5987)."""
+    return f"attachment; filename=tasks.csv; filename*=UTF-8''{quote(name)}"
+
+
+def _filters(args) -> Filters:
+    """The list's filters from the query string; a value that is not one of the choices is ignored."""
+    return Filters(role=_choice(args.get("role"), ROLE_LABELS), status=_choice(args.get("status"), STATUS_LABELS),
+                   light=_choice(args.get("light"), LIGHT_LABELS), document_id=args.get("document", type=int),
+                   text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int),
+                   unit_id=args.get("unit", type=int), due_from=args.get("due_from", type=_date),
+                   due_to=args.get("due_to", type=_date), unassigned=args.get("unassigned") == "1",
+                   review=args.get("review") == "1", sort=_choice(args.get("sort"), SORT_LABELS) or "deadline")
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)  # a ValueError makes request.args.get return None
 
 
 def _choice(value: str | None, allowed: dict) -> str | None:
