@@ -22,8 +22,9 @@ ROLE_LABELS = {"lead": "牵头", "support": "配合"}
 LIGHTS = ("red", "yellow", "green", "grey")
 LIGHT_LABELS = {"red": "已逾期", "yellow": "即将到期", "green": "正常", "grey": "已完成"}
 # What a journal entry records: a unit's report (the lead's may set the status), a
-# supervisor's confirmation or sending back, and the steps of an extension request.
-REPORT_KINDS = ("report", "confirm", "send_back", "extension_request", "extension_approved", "extension_refused")
+# supervisor's confirmation, sending back or 催办, and the steps of an extension request.
+REPORT_KINDS = ("report", "confirm", "send_back", "extension_request", "extension_approved", "extension_refused",
+                "urge")
 
 
 class Task(db.Model):

@@ -7,19 +7,23 @@ The one writer of a task's status and journal. Who may do what:
 - a supervisor confirms 已完成 as 已办结, or sends the task back to 推进中 with a reason;
   after 已办结 the departments can no longer change the status;
 - the lead unit asks for a new deadline (one open request per task); a supervisor approves
-  it (the deadline changes, the original stays on the request) or refuses it with a reason.
+  it (the deadline changes, the original stays on the request) or refuses it with a reason;
+- a supervisor urges (催办) the task's units by mail, once a day per unit.
 Every step is a journal entry (`ProgressReport`), which is never changed or deleted.
 Functions flush; the caller commits.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from flask import render_template
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import ExtensionRequest, ProgressReport, Task, User
+from tracker.mailer import MailError, send_mail
+from tracker.models import ExtensionRequest, ProgressReport, ReminderLog, Task, User
 from tracker.models.base import utcnow
 from tracker.models.tasks import STATUS_LABELS
 
@@ -135,3 +139,62 @@ def pending_extension(task: Task) -> ExtensionRequest | None:
 
 def status_choices() -> list[tuple[str, str]]:
     return [(s, STATUS_LABELS[s]) for s in DEPARTMENT_STATUSES]
+
+
+@dataclass
+class Urged:
+    sent: list[str]  # units mailed
+    failed: list[str]  # units whose mail could not be sent (kept in ReminderLog to retry)
+    no_address: list[str]  # assigned units without an email address
+    already: list[str]  # units urged about this task today already
+
+
+def urge(task: Task, user: User, today: date, link: str) -> Urged:
+    """催办: mail each assigned unit (lead first) about the task now, once a day per unit.
+
+    Each mail is claimed in `ReminderLog` (kind `urge`, unique per unit, task and day) before
+    it is sent and marked sent after, so a unit is never urged twice the same day; a failure
+    stays recorded (attempts, last_error) for the scheduled reminders to retry. The journal
+    records who urged whom."""
+    if task.is_finished:
+        raise ProgressError("任务已完成，无需催办。")
+    outcome = Urged([], [], [], [])
+    for unit in task.leads() + task.supports():
+        if not unit.email_list():
+            outcome.no_address.append(unit.name)
+            continue
+        log = db.session.scalar(select(ReminderLog).where(
+            ReminderLog.unit_id == unit.id, ReminderLog.task_id == task.id, ReminderLog.kind == "urge",
+            ReminderLog.for_date == today))
+        if log is not None and log.sent_at is not None:
+            outcome.already.append(unit.name)
+            continue
+        if log is None:
+            log = ReminderLog(unit_id=unit.id, task_id=task.id, kind="urge", for_date=today)
+            db.session.add(log)
+            db.session.flush()  # claimed before the mail goes
+        log.attempts += 1
+        try:
+            send_mail(unit.email_list(), f"【督办提醒】{task.document.label}：{task.text[:30]}",
+                      render_template("mail/urge.txt", task=task, unit=unit, link=link, today=today))
+        except MailError as exc:
+            log.last_error = str(exc)
+            outcome.failed.append(unit.name)
+        else:
+            log.sent_at, log.last_error = utcnow(), None
+            outcome.sent.append(unit.name)
+    if not outcome.sent and not outcome.failed:
+        raise ProgressError(_urge_refusal(outcome))
+    _journal(task, user, "urge", "催办：" + "；".join(
+        part for part in (f"已发送 {'、'.join(outcome.sent)}" if outcome.sent else "",
+                          f"发送失败 {'、'.join(outcome.failed)}" if outcome.failed else "") if part))
+    db.session.flush()
+    return outcome
+
+
+def _urge_refusal(outcome: Urged) -> str:
+    if outcome.already:
+        return f"今天已催办过：{'、'.join(outcome.already)}。"
+    if outcome.no_address:
+        return f"没有可催办的单位：{'、'.join(outcome.no_address)}没有联系邮箱，请在单位目录中补充。"
+    return "该任务没有承办单位，无法催办。"

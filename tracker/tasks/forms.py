@@ -41,3 +41,7 @@ class DecisionForm(FlaskForm):
     reason = TextAreaField("审批意见（不同意时必填）", validators=[Optional(), Length(max=TEXT_MAX)])
     approve = SubmitField("同意延期")
     refuse = SubmitField("不同意")
+
+
+class UrgeForm(FlaskForm):
+    submit = SubmitField("催办（邮件通知承办单位）")

@@ -37,7 +37,7 @@ from tracker.operations.documents import documents_with_task_counts
 from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
 from tracker.operations.units import all_units
 
-from .forms import ConfirmDoneForm, DecisionForm, ExtensionForm, ReportForm, SendBackForm
+from .forms import ConfirmDoneForm, DecisionForm, ExtensionForm, ReportForm, SendBackForm, UrgeForm
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 SORT_LABELS = {"deadline": "逾期优先、按时限", "document": "按文件顺序", "status": "按状态", "updated": "最近更新"}
@@ -126,7 +126,7 @@ def _task_page(task: Task, status: int = 200, **forms):
         report=report, confirm=forms.get("confirm") or ConfirmDoneForm(formdata=None),
         send_back=forms.get("send_back") or SendBackForm(formdata=None),
         extension=forms.get("extension") or ExtensionForm(formdata=None),
-        decision=forms.get("decision") or DecisionForm(formdata=None),
+        decision=forms.get("decision") or DecisionForm(formdata=None), urge=UrgeForm(formdata=None),
         pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
         roles=ROLE_LABELS), status
 
@@ -189,6 +189,31 @@ def send_back(task_id: int):
     task = _visible_task(task_id)
     form = SendBackForm()
     return _carry_out(task, "send_back", form, lambda: progress.send_back(task, current_user, form.reason.data or ""))
+
+
+@bp.route("/<int:task_id>/urge", methods=["POST"])
+@supervisor_required
+def urge(task_id: int):
+    """催办: mail the task's units now."""
+    task = _visible_task(task_id)
+    if not UrgeForm().validate_on_submit():
+        abort(400)
+    try:
+        outcome = progress.urge(task, current_user, office_today(), url_for("tasks.task", task_id=task.id,
+                                                                            _external=True))
+        db.session.commit()
+    except progress.ProgressError as exc:
+        db.session.rollback()
+        flash(str(exc), "warning")
+        return redirect(url_for("tasks.task", task_id=task.id))
+    if outcome.sent:
+        flash(f"已向{'、'.join(outcome.sent)}发送催办邮件。", "info")
+    if outcome.failed:
+        flash(f"催办邮件发送失败：{'、'.join(outcome.failed)}（已记录，稍后重试）。", "danger")
+    for names, why in ((outcome.no_address, "没有联系邮箱"), (outcome.already, "今天已催办过")):
+        if names:
+            flash(f"{'、'.join(names)}{why}，未发送。", "warning")
+    return redirect(url_for("tasks.task", task_id=task.id))
 
 
 @bp.route("/<int:task_id>/extension", methods=["POST"])
