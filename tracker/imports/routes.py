@@ -15,8 +15,10 @@ from flask_login import current_user
 from itsdangerous import BadSignature
 
 from tracker.access import supervisor_required
+from tracker.clock import office_today
 from tracker.extensions import db
-from tracker.models import User
+from tracker.models import Document, User
+from tracker.operations import task_edits
 from tracker.operations.documents import document_with_tasks, documents_with_task_counts
 from tracker.operations.importing import (
     DocumentPlan,
@@ -31,6 +33,8 @@ from tracker.operations.importing import (
 from tracker.parsing import ParsedDocument
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Limits, document_text
+from tracker.tasks.forms import AddTaskForm
+from tracker.tasks.routes import unit_fields
 
 from . import preview
 from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
@@ -277,4 +281,30 @@ def _units(written: str | None) -> list[str]:
 @supervisor_required
 def document(doc_id: int):
     doc = document_with_tasks(doc_id) or abort(404)
-    return render_template("imports/document.html", doc=doc)
+    return _document_page(doc, AddTaskForm(formdata=None))
+
+
+def _document_page(doc: Document, form: AddTaskForm, status: int = 200):
+    done = sum(1 for task in doc.tasks if task.is_finished)
+    return render_template("imports/document.html", doc=doc, edit=form, unit_names=task_edits.unit_names(),
+                           done=done, today=office_today(), days=current_app.config["REMIND_DAYS"]), status
+
+
+@bp.route("/documents/<int:doc_id>/tasks", methods=["POST"])
+@supervisor_required
+def add_task(doc_id: int):
+    """A task the parser missed, added by hand."""
+    doc = document_with_tasks(doc_id) or abort(404)
+    form = AddTaskForm()
+    if form.validate_on_submit():
+        try:
+            task = task_edits.add_task(doc, current_user, (form.section.data or "").strip(), form.text.data.strip(),
+                                       form.deadline.data, (form.deadline_text.data or "").strip() or None,
+                                       *unit_fields(form))
+            db.session.commit()
+            flash("已添加任务。", "info")
+            return redirect(url_for("tasks.task", task_id=task.id))
+        except task_edits.UnitNotFound as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+    return _document_page(document_with_tasks(doc_id), form, 422)

@@ -22,9 +22,12 @@ ROLE_LABELS = {"lead": "牵头", "support": "配合"}
 LIGHTS = ("red", "yellow", "green", "grey")
 LIGHT_LABELS = {"red": "已逾期", "yellow": "即将到期", "green": "正常", "grey": "已完成"}
 # What a journal entry records: a unit's report (the lead's may set the status), a
-# supervisor's confirmation, sending back or 催办, and the steps of an extension request.
+# supervisor's confirmation, sending back, 催办 or edit (or a task added by hand), and the
+# steps of an extension request.
 REPORT_KINDS = ("report", "confirm", "send_back", "extension_request", "extension_approved", "extension_refused",
-                "urge")
+                "urge", "edit", "add")
+REPORT_KIND_LABELS = dict(zip(REPORT_KINDS, ("报告", "确认办结", "退回", "申请延期", "同意延期", "不同意延期", "催办",
+                                             "修改", "手工添加")))
 
 
 class Task(db.Model):

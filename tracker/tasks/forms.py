@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -45,3 +45,24 @@ class DecisionForm(FlaskForm):
 
 class UrgeForm(FlaskForm):
     submit = SubmitField("催办（邮件通知承办单位）")
+
+
+class TaskFieldsForm(FlaskForm):
+    """A task's text, deadline and units as a supervisor writes them; units by name or alias,
+    separated by 、."""
+
+    text = TextAreaField("任务内容", validators=[DataRequired("任务内容不能为空。"), Length(max=TEXT_MAX)])
+    deadline = DateField("完成时限", validators=[Optional()])
+    deadline_text = StringField("时限原文", validators=[Optional(), Length(max=120)])
+    leads = StringField("牵头单位", validators=[Optional(), Length(max=2000)])
+    supports = StringField("配合单位", validators=[Optional(), Length(max=2000)])
+
+
+class EditTaskForm(TaskFieldsForm):
+    version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
+    submit = SubmitField("保存修改")
+
+
+class AddTaskForm(TaskFieldsForm):
+    section = StringField("位置（如 二/（三））", validators=[Optional(), Length(max=120)])
+    submit = SubmitField("添加任务")

@@ -31,13 +31,14 @@ from tracker.clock import office_time, office_today
 from tracker.exports import csv_lines, xlsx_file
 from tracker.extensions import db
 from tracker.models import Task
-from tracker.models.tasks import LIGHT_LABELS, ROLE_LABELS, STATUS_LABELS
-from tracker.operations import progress
+from tracker.models.tasks import LIGHT_LABELS, REPORT_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
+from tracker.operations import progress, task_edits
 from tracker.operations.documents import documents_with_task_counts
 from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
 from tracker.operations.units import all_units
+from tracker.parsing.units import split_units
 
-from .forms import ConfirmDoneForm, DecisionForm, ExtensionForm, ReportForm, SendBackForm, UrgeForm
+from .forms import ConfirmDoneForm, DecisionForm, EditTaskForm, ExtensionForm, ReportForm, SendBackForm, UrgeForm
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 SORT_LABELS = {"deadline": "逾期优先、按时限", "document": "按文件顺序", "status": "按状态", "updated": "最近更新"}
@@ -127,6 +128,9 @@ def _task_page(task: Task, status: int = 200, **forms):
         send_back=forms.get("send_back") or SendBackForm(formdata=None),
         extension=forms.get("extension") or ExtensionForm(formdata=None),
         decision=forms.get("decision") or DecisionForm(formdata=None), urge=UrgeForm(formdata=None),
+        edit=forms.get("edit") or EditTaskForm(formdata=None, obj=task, leads="、".join(u.name for u in task.leads()),
+                                               supports="、".join(u.name for u in task.supports())),
+        unit_names=task_edits.unit_names() if current_user.is_supervisor else [], kinds=REPORT_KIND_LABELS,
         pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
         roles=ROLE_LABELS), status
 
@@ -139,7 +143,7 @@ def _carry_out(task: Task, form_name: str, form, step):
     try:
         step()
         db.session.commit()
-    except progress.ProgressError as exc:
+    except (progress.ProgressError, task_edits.UnitNotFound) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         if isinstance(exc, progress.StaleTask):
@@ -189,6 +193,23 @@ def send_back(task_id: int):
     task = _visible_task(task_id)
     form = SendBackForm()
     return _carry_out(task, "send_back", form, lambda: progress.send_back(task, current_user, form.reason.data or ""))
+
+
+@bp.route("/<int:task_id>/edit", methods=["POST"])
+@supervisor_required
+def edit(task_id: int):
+    """A supervisor corrects the task's text, deadline or units."""
+    task = _visible_task(task_id)
+    form = EditTaskForm()
+    return _carry_out(task, "edit", form, lambda: task_edits.edit_task(
+        task, current_user, form.version.data, form.text.data.strip(), form.deadline.data,
+        (form.deadline_text.data or "").strip() or None, *unit_fields(form)))
+
+
+def unit_fields(form) -> tuple[list, list]:
+    """The lead and supporting units a task form names; UnitNotFound for unknown names."""
+    return (task_edits.units_named(split_units(form.leads.data or "")),
+            task_edits.units_named(split_units(form.supports.data or "")))
 
 
 @bp.route("/<int:task_id>/urge", methods=["POST"])
