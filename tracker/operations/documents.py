@@ -16,12 +16,6 @@ def documents_with_task_counts() -> list[tuple[Document, int]]:
         .order_by(Document.imported_at.desc(), Document.id.desc()))]
 
 
-def home_counts() -> dict[str, int]:
-    """What the supervisors' home page counts: all documents and tasks."""
-    return {"documents": db.session.scalar(select(func.count(Document.id))),
-            "tasks": db.session.scalar(select(func.count(Task.id)))}
-
-
 def document_with_tasks(doc_id: int) -> Document | None:
     """A document with its tasks and their units, loaded in three queries, not one per task."""
     return db.session.get(Document, doc_id, options=[
