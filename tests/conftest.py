@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import email
+import email.policy
 import os
 import re
+import socket
 import uuid
 
 import pytest
+from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -108,3 +112,28 @@ def pg_app(tmp_path, pg_url):
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+class Inbox:
+    """What a real SMTP server on 127.0.0.1 received: (recipients, subject, body) per message."""
+
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append((envelope.rcpt_tos, message["Subject"], message.get_content()))
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp(app):
+    inbox = Inbox()
+    with socket.socket() as probe:  # a free port (the controller checks its server by connecting)
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    yield inbox
+    controller.stop()

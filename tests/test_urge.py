@@ -1,40 +1,12 @@
 """催办: a supervisor mails the task's units now, through a real SMTP server on 127.0.0.1."""
 
-import email
-import email.policy
-import socket
-
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from tests.conftest import csrf_token
 from tests.factories import login_supervisor
 from tracker.extensions import db
 from tracker.models import Document, ReminderLog, Task, Unit
-
-
-class Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message["Subject"], message.get_content()))
-        return "250 OK"
-
-
-@pytest.fixture
-def smtp(app):
-    inbox = Inbox()
-    with socket.socket() as probe:  # a free port (the controller checks its server by connecting)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
-    yield inbox
-    controller.stop()
 
 
 @pytest.fixture
