@@ -154,6 +154,7 @@ def test_page_figures_and_links(app, client, auth, ledger):
                      ({"unassigned": "1", "document": d2}, 1), ({"status": "not_started", "document": d2}, 3)]:
         assert expected in links, expected
     assert f'href="/tasks/?unit={ledger.evil}&amp;review=1"' in page
+    assert "reports/bulletin" in page
 
 
 def test_page_as_of_links_and_bad_dates(app, client, auth, ledger):

@@ -83,6 +83,7 @@ def register_blueprints(app: Flask) -> None:
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
+    from tracker.reports.routes import bp as reports_bp
     from tracker.tasks.routes import bp as tasks_bp
     from tracker.units.routes import bp as units_bp
 
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_commands(app: Flask) -> None:

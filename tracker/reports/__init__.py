@@ -1,0 +1,1 @@
+"""Reports for supervisors: the 督查通报."""
