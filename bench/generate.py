@@ -7,11 +7,22 @@ Each shape is one document whose size grows with `n` while its structure stays t
 so any stage that rescans what it has already read shows up as more than linear growth.
 `SHAPES` names them all: the two that real documents take at length, and shapes that
 load one stage each (a hostile paste can take any of them).
+
+`ledger` makes the rows of a whole ledger, and run as a script this module adds one to the
+database named by TRACKER_DATABASE_URL (after `tracker init`):
+
+    python bench/generate.py --tasks 100000 --units 300 --documents 2000 [--seed N] [--today YYYY-MM-DD]
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import argparse
+import random
+import sys
+import time
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 ITEMS_PER_HEADING = 20
 
@@ -124,27 +135,95 @@ SHAPES: dict[str, tuple[Callable[[int], str], int]] = {
 }
 
 
-def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12) -> dict[str, list[dict]]:
-    """Rows of a ledger at scale, for the `unit`, `document`, `task` and `task_unit` tables:
-    `tasks` tasks in documents of `per_document`, each led by one of `units` units and
-    supported by two others, deadlines spread over three years around 2026, a fifth done."""
-    import random
-    from datetime import date, timedelta
+# The ledger's tables in the order they are filled.
+TABLES = ("unit", "document", "task", "task_unit", "progress_report")
+STATUSES = ("not_started", "not_started", "in_progress", "in_progress", "done", "closed")
+# The statuses a journal ends with, by the task's status (earlier entries are progress).
+JOURNAL_ENDS = {"not_started": ("not_started",), "in_progress": ("in_progress",), "done": ("in_progress", "done"),
+                "closed": ("in_progress", "done", "closed")}
+BATCH = 10_000
 
+
+def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12, *, today: date = date(2026, 7, 2),
+           after: Mapping[str, int] | None = None) -> dict[str, list[dict]]:
+    """Rows of a ledger at scale, one list per table of `TABLES`: `tasks` tasks in documents
+    of `per_document`, each led by one of `units` units (each with an email address) and
+    supported by two others; deadlines spread over three years around `today` (a tenth
+    without), a third of the tasks finished (done or closed), a fifth with a journal of one
+    to six reports by the lead unit ending in the task's status. Ids follow `after`, the
+    highest id of each table already stored (none by default); reports get theirs from the
+    database. The same arguments give the same rows."""
     rng = random.Random(seed)
-    start, statuses = date(2025, 1, 1), ("not_started", "in_progress", "in_progress", "done", "not_started")
+    unit0, document0, task0 = ((after or {}).get(table, 0) for table in ("unit", "document", "task"))
+    start, now = today - timedelta(days=3 * 365 // 2), datetime.combine(today, datetime.min.time(), UTC)
     rows: dict[str, list[dict]] = {
-        "unit": [{"id": u + 1, "name": f"第{u + 1}测试厅"} for u in range(units)],
-        "document": [{"id": d + 1, "number": f"测政发〔2026〕{d + 1}号", "title": f"测试文件{d + 1}", "content_hash": f"{d:064d}"}
-                     for d in range(-(-tasks // per_document))],
-        "task": [], "task_unit": [],
+        "unit": [{"id": u, "name": f"第{u}测试厅", "emails": f"unit{u}@test.gov.cn"}
+                 for u in range(unit0 + 1, unit0 + units + 1)],
+        "document": [{"id": d, "number": f"测政发〔2026〕{d}号", "title": f"测试文件{d}", "content_hash": f"{d:064d}"}
+                     for d in range(document0 + 1, document0 + -(-tasks // per_document) + 1)],
+        "task": [], "task_unit": [], "progress_report": [],
     }
     for t in range(tasks):
-        deadline = start + timedelta(days=rng.randrange(3 * 365)) if rng.random() < 0.9 else None
-        rows["task"].append({"id": t + 1, "document_id": t // per_document + 1, "seq": t % per_document,
-                             "text": f"开展第{t + 1}项重点工作，推进有关改革任务落地见效。", "deadline": deadline,
-                             "status": rng.choice(statuses)})
-        for position, unit in enumerate(rng.sample(range(1, units + 1), 3)):
-            rows["task_unit"].append({"task_id": t + 1, "unit_id": unit, "role": "lead" if position == 0 else "support",
-                                      "position": position})
+        task_id, status = task0 + t + 1, rng.choice(STATUSES)
+        assigned = rng.sample(range(unit0 + 1, unit0 + units + 1), 3)
+        updated = now - timedelta(seconds=rng.randrange(365 * 86400))
+        if rng.random() < 0.2:
+            trail = ["not_started" if status == "not_started" else "in_progress"] * rng.randrange(4)
+            trail += JOURNAL_ENDS[status]
+            moments = [updated - timedelta(days=k * rng.randrange(1, 30)) for k in range(len(trail))][::-1]
+            rows["progress_report"] += [{"task_id": task_id, "unit_id": assigned[0], "user_id": None, "kind": "report",
+                                         "status": step, "text": f"第{k + 1}次报告：有关工作正在按计划推进。",
+                                         "created_at": moment}
+                                        for k, (step, moment) in enumerate(zip(trail, moments))]
+        rows["task"].append({"id": task_id, "document_id": document0 + t // per_document + 1, "seq": t % per_document,
+                             "text": f"开展第{task_id}项重点工作，推进有关改革任务落地见效。",
+                             "deadline": start + timedelta(days=rng.randrange(3 * 365)) if rng.random() < 0.9 else None,
+                             "status": status, "created_at": updated - timedelta(days=400), "updated_at": updated})
+        rows["task_unit"] += [{"task_id": task_id, "unit_id": unit, "role": "lead" if position == 0 else "support",
+                               "position": position} for position, unit in enumerate(assigned)]
     return rows
+
+
+def fill(tasks: int, units: int, documents: int, seed: int, today: date | None = None) -> dict[str, int]:
+    """Add a ledger to the app's database (TRACKER_DATABASE_URL) in batches of Core inserts;
+    the rows inserted per table."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from sqlalchemy import func, insert, select, text
+
+    from tracker.app import create_app
+    from tracker.clock import office_today
+    from tracker.extensions import db
+    from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
+
+    models = dict(zip(TABLES, (Unit, Document, Task, TaskUnit, ProgressReport)))
+    with create_app().app_context(), db.engine.begin() as connection:
+        after = {table: connection.scalar(select(func.coalesce(func.max(models[table].id), 0)))
+                 for table in ("unit", "document", "task")}
+        rows = ledger(tasks, units, -(-tasks // documents), seed, today=today or office_today(), after=after)
+        for table in TABLES:
+            for first in range(0, len(rows[table]), BATCH):
+                connection.execute(insert(models[table]), rows[table][first:first + BATCH])
+        if connection.dialect.name == "postgresql":  # explicit ids leave the id sequences behind
+            for table in after:
+                connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
+                                        f"FROM {table}"))
+    return {table: len(rows[table]) for table in TABLES}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description="Add a synthetic ledger to the database named by TRACKER_DATABASE_URL "
+                                             "(after `tracker init`).")
+    ap.add_argument("--tasks", type=int, default=100_000)
+    ap.add_argument("--units", type=int, default=300)
+    ap.add_argument("--documents", type=int, default=2000)
+    ap.add_argument("--seed", type=int, default=12)
+    ap.add_argument("--today", type=date.fromisoformat, help="the date deadlines spread around (the office's today)")
+    args = ap.parse_args()
+    started = time.perf_counter()
+    counts = fill(args.tasks, args.units, args.documents, args.seed, args.today)
+    print(", ".join(f"{table} {n:,}" for table, n in counts.items()),
+          f"rows inserted in {time.perf_counter() - started:.1f} s")
+
+
+if __name__ == "__main__":
+    main()
