@@ -62,7 +62,8 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None  # a deactivated account is logged out
 
 
 @event.listens_for(Engine, "connect")
@@ -79,6 +80,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from tracker.admin.routes import bp as admin_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.imports.routes import bp as imports_bp
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(units_bp)
     app.register_blueprint(tasks_bp)
     app.register_blueprint(calendar_bp)
+    app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
 
 

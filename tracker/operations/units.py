@@ -1,10 +1,12 @@
-"""The unit directory: resolving written names to units, its CSV form, and reviewing the units
-imports created (confirm one, or merge it into a known unit, recorded)."""
+"""The unit directory: resolving written names to units, its CSV form, editing a unit's contact
+emails and aliases, and reviewing the units imports created (confirm one, or merge it into a
+known unit, recorded)."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -18,6 +20,7 @@ from tracker.parsing.units import canonical
 
 CSV_FIELDS = ("name", "kind", "aliases", "emails")
 COLLECTIVE_HINTS = ("各", "有关", "相关", "其他", "所在")
+EMAIL = re.compile(r"[^@\s,;，；]+@[^@\s,;，；]+\.[^@\s,;，；]+")
 
 
 class DirectoryError(ValueError):
@@ -25,7 +28,7 @@ class DirectoryError(ValueError):
 
 
 class ReviewError(ValueError):
-    """A confirmation or merge the directory does not allow; the message (Chinese) says why."""
+    """A change, confirmation or merge the directory does not allow; the message (Chinese) says why."""
 
 
 def find_unit(name: str) -> Unit | None:
@@ -90,15 +93,55 @@ def import_units_csv(text: str) -> tuple[int, int]:
 
 
 def _attach_alias(unit: Unit, alias: str, row: int) -> None:
-    existing = db.session.scalar(select(UnitAlias).where(UnitAlias.name == alias))
-    if existing is not None:
-        if existing.unit_id != unit.id:
-            raise DirectoryError(f"row {row}: alias {alias} already belongs to {existing.unit.name}")
-        return
-    clash = db.session.scalar(select(Unit).where(Unit.name == alias))
-    if clash is not None and clash.id != unit.id:
-        raise DirectoryError(f"row {row}: alias {alias} is the name of another unit")
+    clash = _alias_clash(unit, alias)
+    if clash is not None:
+        raise DirectoryError(f"row {row}: alias {alias} already belongs to {clash.name}")
+    if alias not in (a.name for a in unit.aliases):
+        unit.aliases.append(UnitAlias(name=alias))
+
+
+def _alias_clash(unit: Unit, alias: str) -> Unit | None:
+    """The other unit that is called `alias` or has it as an alias, if any."""
+    other = Unit.lookup(db.session, alias)
+    return other if other is not None and other.id != unit.id else None
+
+
+def set_emails(unit: Unit, text: str) -> None:
+    """The unit's contact addresses, separated by commas, semicolons or spaces."""
+    addresses = [e for e in re.split(r"[,;，；\s]+", text) if e]
+    wrong = [e for e in addresses if not EMAIL.fullmatch(e)]
+    if wrong:
+        raise ReviewError(f"邮箱格式不正确：{'、'.join(wrong)}")
+    emails, limit = ", ".join(dict.fromkeys(addresses)), Unit.__table__.c.emails.type.length
+    if len(emails) > limit:
+        raise ReviewError(f"联系邮箱合计不能超过 {limit} 个字符")
+    unit.emails = emails
+    db.session.flush()
+
+
+def add_alias(unit: Unit, name: str) -> str:
+    """Give `unit` another name (in its canonical form, which is returned)."""
+    alias = canonical(name)
+    if not alias:
+        raise ReviewError("请输入别名。")
+    if alias == unit.name or alias in (a.name for a in unit.aliases):
+        raise ReviewError(f"“{alias}”已是“{unit.name}”的名称或别名。")
+    clash = _alias_clash(unit, alias)
+    if clash is not None:
+        raise ReviewError(f"“{alias}”已是另一单位“{clash.name}”的名称或别名，不能重复使用。")
     unit.aliases.append(UnitAlias(name=alias))
+    db.session.flush()
+    return alias
+
+
+def remove_alias(unit: Unit, alias_id: int) -> str:
+    """Remove one of `unit`'s aliases; returns its name."""
+    alias = next((a for a in unit.aliases if a.id == alias_id), None)
+    if alias is None:
+        raise ReviewError("该别名不存在或已删除。")
+    unit.aliases.remove(alias)
+    db.session.flush()
+    return alias.name
 
 
 def export_units_csv() -> str:
@@ -137,11 +180,15 @@ class MergePreview:
     aliases: list[str]  # names `target` gains
 
 
-def directory_listing() -> list[tuple[Unit, int]]:
-    """Every unit with the number of tasks naming it, those awaiting review first."""
+def directory_listing(search: str = "") -> list[tuple[Unit, int]]:
+    """Every unit (or those whose name or an alias contains `search`) with the number of tasks
+    naming it, those awaiting review first."""
     tasks = select(func.count()).where(TaskUnit.unit_id == Unit.id).correlate(Unit).scalar_subquery()
     query = (select(Unit, tasks).options(selectinload(Unit.aliases))
              .order_by(Unit.needs_review.desc(), Unit.kind, Unit.name))
+    if search := search.strip():
+        query = query.where(Unit.name.contains(search, autoescape=True) | Unit.aliases.any(
+            UnitAlias.name.contains(search, autoescape=True)))
     return [(unit, count) for unit, count in db.session.execute(query)]
 
 

@@ -1,4 +1,5 @@
-"""Creating and listing user accounts, changing and resetting passwords."""
+"""Creating and listing user accounts, changing and resetting passwords, and the
+administrators' changes: role, unit, email, deactivation."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Unit, User
 from tracker.models.users import ROLES
+from tracker.operations.units import EMAIL, find_unit
 
 # `tracker users add` sets no minimum, so new passwords get this one.
 MIN_PASSWORD_LENGTH = 8
@@ -18,6 +20,7 @@ class UserError(ValueError):
 
 def create_user(username: str, password: str, role: str, unit_name: str | None = None,
                 email: str | None = None) -> User:
+    """`tracker users add`: English messages, and no minimum length (it predates one)."""
     username = username.strip()
     if not username:
         raise UserError("username is empty")
@@ -32,13 +35,71 @@ def create_user(username: str, password: str, role: str, unit_name: str | None =
             raise UserError(f"unknown unit {unit_name!r}")
     if role == "department" and unit is None:
         raise UserError("a department account needs --unit")
-    if db.session.scalar(select(User).where(User.username == username)):
+    if _taken(username):
         raise UserError(f"user {username!r} already exists")
-    user = User(username=username, role=role, unit=unit, email=email or None)
+    return _insert(User(username=username, role=role, unit=unit, email=email or None), password)
+
+
+def add_account(username: str, password: str, role: str, unit_name: str, email: str) -> User:
+    """An administrator's new account: a password of at least MIN_PASSWORD_LENGTH characters."""
+    username = username.strip()
+    if not username:
+        raise UserError("请输入用户名")
+    if _taken(username):
+        raise UserError(f"用户名“{username}”已被使用")
+    _check_password(password)
+    unit = _unit_for(role, unit_name)
+    return _insert(User(username=username, role=role, unit=unit, email=_email(email)), password)
+
+
+def update_account(user: User, role: str, unit_name: str, email: str, acting: User) -> None:
+    """Change an account's role, unit and email. Administrators keep their own role, so one
+    always remains."""
+    if user.id == acting.id and role != user.role:
+        raise UserError("不能修改自己的角色")
+    user.unit, user.email = _unit_for(role, unit_name), _email(email)
+    user.role = role
+    db.session.flush()
+
+
+def set_active(user: User, active: bool, acting: User) -> None:
+    """Deactivate an account (it can no longer log in) or reactivate it."""
+    if user.id == acting.id and not active:
+        raise UserError("不能停用自己的账号")
+    user.active = active
+    db.session.flush()
+
+
+def _taken(username: str) -> bool:
+    return db.session.scalar(select(User.id).where(User.username == username)) is not None
+
+
+def _insert(user: User, password: str) -> User:
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def _unit_for(role: str, unit_name: str) -> Unit | None:
+    """The unit of an account in `role`: a department's, found by name or alias; other roles have none."""
+    if role not in ROLES:
+        raise UserError("请选择角色")
+    if role != "department":
+        return None
+    if not unit_name.strip():
+        raise UserError("责任单位账号须选择所属单位")
+    unit = find_unit(unit_name.strip())
+    if unit is None:
+        raise UserError(f"单位目录中没有“{unit_name.strip()}”，请从列表中选择")
+    return unit
+
+
+def _email(email: str) -> str | None:
+    email = email.strip()
+    if email and not EMAIL.fullmatch(email):
+        raise UserError(f"邮箱“{email}”格式不正确")
+    return email or None
 
 
 def list_users() -> list[User]:
@@ -62,7 +123,11 @@ def set_password(username: str, new: str) -> User:
 
 
 def _apply_password(user: User, new: str) -> None:
-    if len(new) < MIN_PASSWORD_LENGTH:
-        raise UserError(f"新密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    _check_password(new)
     user.set_password(new)
     db.session.flush()
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise UserError(f"新密码至少 {MIN_PASSWORD_LENGTH} 个字符")
