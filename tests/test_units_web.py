@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tests.factories import login_department, login_supervisor, preview_fields, rows
 from tracker.extensions import db
-from tracker.models import Document, ProgressReport, ReminderLog, Task, TaskUnit, Unit, UnitMerge, User
+from tracker.models import Document, ProgressReport, ReminderLog, Task, TaskUnit, Unit, UnitAlias, UnitMerge, User
 from tracker.operations.units import ReviewError, find_unit, merge_preview, merge_unit
 
 HUGE = "99999999999999999999"
@@ -119,7 +119,11 @@ def test_merge_is_confirmed_on_screen_then_recorded(app, client, supervisor):
     assert page.status_code == 200 and "待核实单位（1）" in page.text and "合并记录" not in page.text
     # The directory only chooses the target; the merge page shows what will move.
     assert f'action="/units/{new_id}/merge"' in page.text and 'method="get"' in page.text
-    preview = client.get(f"/units/{new_id}/merge?target={known_id}")
+    # A searchable picker: typed or picked from the known units' names, resolved on the server.
+    assert 'name="name" list="merge-targets"' in page.text and "<select" not in page.text
+    datalist = re.search(r'<datalist id="merge-targets">(.*?)</datalist>', page.text, re.S).group(1)
+    assert re.findall(r'<option value="([^"]+)">', datalist) == ["省生态环境厅", "省财政厅"]
+    preview = client.get(f"/units/{new_id}/merge?name=省生态环境厅")
     assert preview.status_code == 200
     assert "将“省环保局”并入“省生态环境厅”" in preview.text
     assert "任务 2 项" in preview.text and "账号 1 个：hbj" in preview.text and "进度报告 1 条" in preview.text
@@ -163,7 +167,7 @@ def test_a_known_unit_cannot_be_merged(app, client, supervisor):
     with app.app_context():
         other_id = find_unit("省财政厅").id
     token = csrf_token(client.get("/units/").text)
-    page = client.get(f"/units/{known_id}/merge?target={other_id}", follow_redirects=True)
+    page = client.get(f"/units/{known_id}/merge?name=省财政厅", follow_redirects=True)
     assert "“省生态环境厅”不是待核实单位，不能合并。" in page.text and "确认并入" not in page.text
     response = client.post(f"/units/{known_id}/merge", data={"csrf_token": token, "target": str(other_id)})
     assert response.status_code == 302
@@ -187,9 +191,15 @@ def test_merge_target_must_be_a_known_unit(app, client, supervisor):
                 "2147483647": "要并入的单位不存在。", HUGE: "请选择要并入的单位。", "0": "请选择要并入的单位。",
                 "甲": "请选择要并入的单位。", "": "请选择要并入的单位。"}
     for target, message in refusals.items():
-        assert message in client.get(f"/units/{new_id}/merge?target={target}", follow_redirects=True).text
         client.post(f"/units/{new_id}/merge", data={"csrf_token": token, "target": target})
         assert message in client.get("/units/").text, target
+    picked = {"省环保总局": "“省环保总局”不是目录中已确认的单位", "省环保局": "不是目录中已确认的单位",
+              " 省不存在厅 ": "单位目录中没有名为“省不存在厅”的单位或别名，请从列表中选择。",
+              "<script>x</script>": "没有名为“&lt;script&gt;x&lt;/script&gt;”的单位",
+              "": "请选择要并入的单位。", "  ": "请选择要并入的单位。"}
+    for name, message in picked.items():
+        page = client.get(f"/units/{new_id}/merge", query_string={"name": name}, follow_redirects=True)
+        assert message in page.text and "确认并入" not in page.text and "<script>x" not in page.text, name
     assert "请选择要并入的单位。" in client.get(f"/units/{new_id}/merge", follow_redirects=True).text
     assert_nothing_merged(app, ("省环保局", "省生态环境厅", "省环保总局"))
 
@@ -208,7 +218,7 @@ def test_over_large_ids_are_not_found(app, client, supervisor):
     for unit in (HUGE, "2147483648", "0"):
         assert client.post(f"/units/{unit}/confirm", data={"csrf_token": token}).status_code == 404
         assert client.post(f"/units/{unit}/merge", data={"csrf_token": token, "target": known_id}).status_code == 404
-        assert client.get(f"/units/{unit}/merge?target={known_id}").status_code == 404
+        assert client.get(f"/units/{unit}/merge?name=省生态环境厅").status_code == 404
     assert_nothing_merged(app)
 
 
@@ -223,7 +233,7 @@ def test_departments_cannot_use_the_directory(app, client, auth):
     new_id, known_id = setup_units(app)
     login_department(auth, unit="省商务厅")
     assert client.get("/units/").status_code == 403
-    assert client.get(f"/units/{new_id}/merge?target={known_id}").status_code == 403
+    assert client.get(f"/units/{new_id}/merge?name=省生态环境厅").status_code == 403
     token = csrf_token(client.get("/").text)
     assert client.post(f"/units/{new_id}/merge", data={"csrf_token": token, "target": str(known_id)}).status_code == 403
     assert client.post(f"/units/{new_id}/confirm", data={"csrf_token": token}).status_code == 403
@@ -237,5 +247,121 @@ def test_unit_names_are_escaped(app, client, supervisor):
     with app.app_context():
         db.session.get(Unit, new_id).name = "<b>省环保局</b>"
         db.session.commit()
-    for page in (client.get("/units/"), client.get(f"/units/{new_id}/merge?target={known_id}")):
+    for page in (client.get("/units/"), client.get(f"/units/{new_id}/merge?name=省生态环境厅")):
         assert "&lt;b&gt;省环保局&lt;/b&gt;" in page.text and "<b>省环保局" not in page.text
+
+
+def test_the_merge_picker_resolves_an_alias(app, client, supervisor):
+    new_id, known_id = setup_units(app)
+    with app.app_context():
+        db.session.add(UnitAlias(unit_id=known_id, name="省环保厅"))
+        db.session.commit()
+    preview = client.get(f"/units/{new_id}/merge?name=省环保厅")
+    assert "将“省环保局”并入“省生态环境厅”" in preview.text
+    assert f'name="target" type="hidden" value="{known_id}"' in preview.text
+
+
+def test_search_by_name_or_alias(app, client, supervisor):
+    _, known_id = setup_units(app)
+    with app.app_context():
+        db.session.add(UnitAlias(unit_id=known_id, name="原省环保厅"))
+        db.session.add(Unit(name="省100%办"))
+        db.session.commit()
+
+    def names(q):
+        page = client.get("/units/", query_string={"q": q})
+        assert page.status_code == 200
+        return set(re.findall(r'<td><a href="/units/\d+">([^<]+)</a>', page.text))
+
+    assert names("") == {"省环保局", "省生态环境厅", "省财政厅", "省100%办"}
+    assert names("环保") == {"省环保局", "省生态环境厅"}  # the second by its alias
+    assert names(" 财政 ") == {"省财政厅"}
+    assert names("%") == {"省100%办"}  # a wildcard is a character
+    page = client.get("/units/?q=<script>")
+    assert "没有名称或别名含“&lt;script&gt;”的单位。" in page.text and "<script>" not in page.text
+    assert 'value="&lt;script&gt;"' in page.text
+
+
+def unit_post(client, unit_id: int, action: str, **data):
+    token = csrf_token(client.get(f"/units/{unit_id}").text)
+    return client.post(f"/units/{unit_id}/{action}", data={"csrf_token": token, **data}, follow_redirects=True)
+
+
+def unit_state(app, unit_id: int) -> tuple[str, list[str]]:
+    with app.app_context():
+        unit = db.session.get(Unit, unit_id)
+        return unit.emails, [a.name for a in unit.aliases]
+
+
+def test_edit_contact_emails(app, client, supervisor):
+    _, known_id = setup_units(app)
+    page = unit_post(client, known_id, "emails", emails="a@sthjt.zj.gov.cn；b@sthjt.zj.gov.cn a@sthjt.zj.gov.cn")
+    assert "已保存联系邮箱。" in page.text
+    assert unit_state(app, known_id)[0] == "a@sthjt.zj.gov.cn, b@sthjt.zj.gov.cn"
+    assert "a@sthjt.zj.gov.cn、b@sthjt.zj.gov.cn" in client.get("/units/").text
+    page = unit_post(client, known_id, "emails", emails="a@sthjt.zj.gov.cn, nobody, x@y")
+    assert "邮箱格式不正确：nobody、x@y" in page.text
+    assert "联系邮箱合计不能超过 500 个字符" in unit_post(client, known_id, "emails", emails="a" * 501).text
+    assert unit_state(app, known_id)[0] == "a@sthjt.zj.gov.cn, b@sthjt.zj.gov.cn"
+    assert "已保存联系邮箱。" in unit_post(client, known_id, "emails", emails="").text
+    assert unit_state(app, known_id)[0] == ""
+
+
+def test_add_and_remove_aliases(app, client, supervisor):
+    new_id, known_id = setup_units(app)
+    with app.app_context():
+        other_id = find_unit("省财政厅").id
+    assert "已添加别名：省环保厅" in unit_post(client, known_id, "aliases", name=" 省环保厅 ").text
+    assert unit_state(app, known_id)[1] == ["省环保厅"]
+    with app.app_context():
+        assert find_unit("省环保厅").id == known_id  # imports now resolve it
+    refusals = {"": "请输入别名。", "省环保厅": "“省环保厅”已是“省生态环境厅”的名称或别名。",
+                "省生态环境厅": "“省生态环境厅”已是“省生态环境厅”的名称或别名。",
+                "省环保局": "“省环保局”已是另一单位“省环保局”的名称或别名，不能重复使用。",
+                "甲" * 121: "别名不能超过 120 个字符"}
+    for name, message in refusals.items():
+        assert message in unit_post(client, known_id, "aliases", name=name).text, name
+    page = unit_post(client, other_id, "aliases", name="省环保厅")
+    assert "“省环保厅”已是另一单位“省生态环境厅”的名称或别名，不能重复使用。" in page.text
+    assert unit_state(app, other_id)[1] == [] and unit_state(app, known_id)[1] == ["省环保厅"]
+    with app.app_context():
+        alias_id = db.session.scalar(select(UnitAlias.id).where(UnitAlias.name == "省环保厅"))
+    # An alias is removed only from its own unit.
+    assert "该别名不存在或已删除。" in unit_post(client, other_id, f"aliases/{alias_id}/delete").text
+    assert "已删除别名：省环保厅" in unit_post(client, known_id, f"aliases/{alias_id}/delete").text
+    assert unit_state(app, known_id)[1] == []
+    assert "已添加别名：省环保厅" in unit_post(client, other_id, "aliases", name="省环保厅").text
+
+
+def test_unit_edits_need_a_token(app, client, supervisor):
+    _, known_id = setup_units(app)
+    unit_post(client, known_id, "aliases", name="省环保厅")
+    with app.app_context():
+        alias_id = db.session.scalar(select(UnitAlias.id))
+    for action, data in [("emails", {"emails": "a@b.cn"}), ("aliases", {"name": "省环境厅"}),
+                         (f"aliases/{alias_id}/delete", {})]:
+        assert client.post(f"/units/{known_id}/{action}", data=data).status_code == 400
+    assert unit_state(app, known_id) == ("", ["省环保厅"])
+
+
+def test_departments_cannot_edit_units(app, client, auth):
+    _, known_id = setup_units(app)
+    login_department(auth, unit="省商务厅")
+    token = csrf_token(client.get("/").text)
+    assert client.get(f"/units/{known_id}").status_code == 403
+    assert client.get("/units/?q=环保").status_code == 403
+    for action, data in [("emails", {"emails": "a@b.cn"}), ("aliases", {"name": "省环境厅"}), ("aliases/1/delete", {})]:
+        assert client.post(f"/units/{known_id}/{action}", data={"csrf_token": token, **data}).status_code == 403
+    assert unit_state(app, known_id) == ("", [])
+
+
+def test_unit_page_escapes_names(app, client, supervisor):
+    _, known_id = setup_units(app)
+    with app.app_context():
+        unit = db.session.get(Unit, known_id)
+        unit.name = "<script>alert(1)</script>厅"
+        unit.aliases.append(UnitAlias(name="<b>别名</b>"))
+        db.session.commit()
+    for page in (client.get(f"/units/{known_id}"), client.get("/units/")):
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;厅" in page.text and "<script>alert" not in page.text
+        assert "&lt;b&gt;别名&lt;/b&gt;" in page.text and "<b>别名" not in page.text
