@@ -27,7 +27,7 @@ class Document(db.Model):
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
     # The document's lines as imported, from `first_line` of its file on (the task page shows
     # a task's source lines); None for documents imported before it was kept.
-    source_text: Mapped[str | None] = mapped_column(Text)
+    source_text: Mapped[str | None] = mapped_column(Text, deferred=True)  # loaded when it is read
     first_line: Mapped[int] = mapped_column(default=1)
     imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

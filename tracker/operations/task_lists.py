@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
@@ -172,7 +172,8 @@ def _counts(base: Select, today: date, days: int) -> dict[str, int]:
 
 
 def _documents(unit_id: int) -> list[Document]:
+    """The documents the unit has tasks in: only what the filter shows of them."""
     return list(db.session.scalars(
-        select(Document).where(Document.id.in_(
+        select(Document).options(load_only(Document.id, Document.number, Document.title)).where(Document.id.in_(
             select(Task.document_id).join(TaskUnit).where(TaskUnit.unit_id == unit_id)))
         .order_by(Document.issue_date.desc(), Document.id.desc())))
