@@ -8,7 +8,7 @@ from datetime import timedelta
 from docx import Document as Docx
 
 from tests.factories import login_department, login_supervisor
-from tests.test_overview import A, B, EVIL, build_ledger
+from tests.test_overview import EVIL, A, B, build_ledger
 
 
 def download(client, start, end):

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_token
 from tests.factories import login_supervisor
 from tracker.extensions import db
-from tracker.models import Document, Task, Unit, UnitAlias
+from tracker.models import Document, ProgressReport, Task, Unit, UnitAlias
 
 
 @pytest.fixture
@@ -83,3 +83,61 @@ def test_add_a_task_by_hand(app, client, auth, task_id):
     refused = client.post(f"/imports/documents/{doc_id}/tasks", data={
         "csrf_token": csrf_token(page), "text": "   ", "leads": "省财政厅"})
     assert refused.status_code == 422
+
+
+def withdraw(client, path, reason="重复下达"):
+    page = client.get(path)
+    assert page.status_code == 200 and "确认撤销" in page.text
+    return client.post(path, data={"csrf_token": csrf_token(page.text), "reason": reason}, follow_redirects=True)
+
+
+def test_a_task_without_reports_is_deleted_and_one_with_reports_is_archived(app, client, auth, task_id):
+    login_supervisor(auth)
+    with app.app_context():
+        doc, unit = db.session.scalar(select(Document)), db.session.scalar(select(Unit).where(Unit.name == "省商务厅"))
+        spare = Task(document=doc, seq=1, text="开展宣传。")
+        spare.assign(unit, "lead")
+        db.session.add(spare)
+        db.session.add(ProgressReport(task_id=task_id, status="in_progress", text="已部署。"))
+        db.session.commit()
+        spare_id = spare.id
+    assert "有进展记录的任务 0 项将存档" in client.get(f"/tasks/{spare_id}/withdraw").text
+    page = withdraw(client, f"/tasks/{spare_id}/withdraw")
+    assert "删除 1 项任务" in page.text
+    page = withdraw(client, f"/tasks/{task_id}/withdraw", reason="")
+    assert "请填写撤销理由" in page.text
+    page = withdraw(client, f"/tasks/{task_id}/withdraw")
+    assert "已存档" in page.text
+    with app.app_context():
+        assert db.session.get(Task, spare_id) is None
+        task = db.session.get(Task, task_id)
+        assert task.withdrawn_at is not None and task.reports[-1].kind == "withdraw" and len(task.reports) == 2
+    # Out of every list; the supervisor still finds it, the department no longer does.
+    assert f'href="/tasks/{task_id}"' not in client.get("/tasks/").text
+    assert "该任务已于" in client.get(f"/tasks/{task_id}").text
+    auth.logout()
+    auth.create(username="dept", password="dept-password", role="department", unit="省商务厅")
+    auth.login("dept", "dept-password")
+    assert client.get(f"/tasks/{task_id}").status_code == 404
+    assert f'href="/tasks/{task_id}"' not in client.get("/").text
+
+
+def test_withdrawing_a_document_keeps_it_while_a_task_has_reports(app, client, auth, task_id):
+    login_supervisor(auth)
+    with app.app_context():
+        doc_id = db.session.scalar(select(Document.id))
+        db.session.add(ProgressReport(task_id=task_id, status="in_progress", text="已部署。"))
+        db.session.commit()
+    page = withdraw(client, f"/imports/documents/{doc_id}/withdraw")
+    assert "删除 0 项任务，有进展记录的 1 项已存档" in page.text and "浙政办发〔2026〕3号" not in page.text
+    with app.app_context():
+        assert db.session.get(Document, doc_id).withdrawn_at is not None
+        # Without reports, the document goes with its tasks.
+        other = Document(number="浙政办发〔2026〕4号", title="另一通知", content_hash="4" * 64,
+                         tasks=[Task(text="开展检查。")])
+        db.session.add(other)
+        db.session.commit()
+        other_id = other.id
+    withdraw(client, f"/imports/documents/{other_id}/withdraw")
+    with app.app_context():
+        assert db.session.get(Document, other_id) is None

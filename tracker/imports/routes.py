@@ -34,7 +34,7 @@ from tracker.parsing import ParsedDocument
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Limits, document_text
 from tracker.tasks.forms import AddTaskForm
-from tracker.tasks.routes import unit_fields
+from tracker.tasks.routes import unit_fields, withdrawal_page
 
 from . import preview
 from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
@@ -288,6 +288,17 @@ def _document_page(doc: Document, form: AddTaskForm, status: int = 200):
     done = sum(1 for task in doc.tasks if task.is_finished)
     return render_template("imports/document.html", doc=doc, edit=form, unit_names=task_edits.unit_names(),
                            done=done, today=office_today(), days=current_app.config["REMIND_DAYS"]), status
+
+
+@bp.route("/documents/<int:doc_id>/withdraw", methods=["GET", "POST"])
+@supervisor_required
+def withdraw(doc_id: int):
+    """Withdraw a whole document, after a confirmation page."""
+    doc = document_with_tasks(doc_id) or abort(404)
+    return withdrawal_page(f"文件：{doc.number or ''} {doc.title}", [t for t in doc.tasks if t.withdrawn_at is None],
+                           url_for("imports.withdraw", doc_id=doc.id),
+                           lambda reason: task_edits.withdraw_document(doc, current_user, reason),
+                           url_for("imports.index"), url_for("imports.document", doc_id=doc.id))
 
 
 @bp.route("/documents/<int:doc_id>/tasks", methods=["POST"])

@@ -31,6 +31,7 @@ class Document(db.Model):
     first_line: Mapped[int] = mapped_column(default=1)
     imported_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(Timestamp)  # withdrawn, kept for its reported tasks
 
     tasks: Mapped[list[Task]] = relationship(  # noqa: F821 - defined in tasks.py
         back_populates="document", cascade="all, delete-orphan", order_by="Task.seq")

@@ -25,9 +25,9 @@ LIGHT_LABELS = {"red": "已逾期", "yellow": "即将到期", "green": "正常",
 # supervisor's confirmation, sending back, 催办 or edit (or a task added by hand), and the
 # steps of an extension request.
 REPORT_KINDS = ("report", "confirm", "send_back", "extension_request", "extension_approved", "extension_refused",
-                "urge", "edit", "add")
+                "urge", "edit", "add", "withdraw")
 REPORT_KIND_LABELS = dict(zip(REPORT_KINDS, ("报告", "确认办结", "退回", "申请延期", "同意延期", "不同意延期", "催办",
-                                             "修改", "手工添加")))
+                                             "修改", "手工添加", "撤销")))
 
 
 class Task(db.Model):
@@ -48,6 +48,8 @@ class Task(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    # Withdrawn by a supervisor but kept, because units reported on it: out of every list.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(Timestamp)
 
     __mapper_args__ = {"version_id_col": version}
 
@@ -88,6 +90,11 @@ class Task(db.Model):
         """Not finished and due between today and `days` days from now."""
         return (self.deadline is not None and not self.is_finished
                 and today <= self.deadline <= today + timedelta(days=days))
+
+    @classmethod
+    def current_clause(cls) -> ColumnElement[bool]:
+        """Not withdrawn: the tasks every list, count and reminder is about."""
+        return cls.withdrawn_at.is_(None)
 
     @classmethod
     def overdue_clause(cls, today: date) -> ColumnElement[bool]:

@@ -34,7 +34,7 @@ def feed_tasks(unit_id: int) -> list[Task]:
     """The unit's open tasks (led or supported) that have a deadline, soonest first."""
     return list(db.session.scalars(
         select(Task).join(TaskUnit).where(TaskUnit.unit_id == unit_id, Task.status.not_in(FINISHED),
-                                          Task.deadline.is_not(None))
+                                          Task.deadline.is_not(None), Task.current_clause())
         .order_by(Task.deadline, Task.id).options(selectinload(Task.document))))
 
 

@@ -12,7 +12,8 @@ from tracker.models import Document, Task, TaskUnit
 def documents_with_task_counts() -> list[tuple[Document, int]]:
     """Every document with its number of tasks, the latest import first."""
     return [(doc, tasks) for doc, tasks in db.session.execute(
-        select(Document, func.count(Task.id)).outerjoin(Task).group_by(Document.id)
+        select(Document, func.count(Task.id).filter(Task.current_clause())).outerjoin(Task).where(Document.withdrawn_at.is_(None))
+        .group_by(Document.id)
         .order_by(Document.imported_at.desc(), Document.id.desc()))]
 
 

@@ -322,6 +322,7 @@ def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None
     doc.title, doc.issuer, doc.issue_date = plan.title, plan.issuer, plan.issue_date
     doc.source_name, doc.imported_by_id = plan.source_name, user.id if user else None
     doc.source_text, doc.first_line = plan.source_text, plan.first_line
+    doc.withdrawn_at = None  # importing a withdrawn document again brings it back
     doc.imported_at = utcnow()
     record = DocumentImport(document=doc, token=plan.token, kind=plan.status, user_id=user.id if user else None,
                             added=len(plan.added), changed=len(plan.changed), removed=len(plan.removed))

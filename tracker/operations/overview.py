@@ -98,7 +98,8 @@ def _finish_moments() -> Subquery:
 
 
 def _with_finish(query, finish: Subquery):
-    return query.outerjoin(finish, finish.c.task_id == Task.id)
+    """`query` over the current (not withdrawn) tasks, with each one's finish moment."""
+    return query.outerjoin(finish, finish.c.task_id == Task.id).where(Task.current_clause())
 
 
 def _finish_date(finish: Subquery) -> ColumnElement[date]:
@@ -203,7 +204,7 @@ def overdue_tasks_by_unit(as_of: date, per_unit: int) -> list[tuple[str, Task]]:
     deadline, at most `per_unit` of each unit (the ranking has the unit's full count)."""
     rank = func.row_number().over(partition_by=TaskUnit.unit_id, order_by=(Task.deadline, Task.id)).label("rank")
     ranked = (select(Task.id.label("task_id"), TaskUnit.unit_id, rank).join(TaskUnit, TaskUnit.task_id == Task.id)
-              .where(TaskUnit.role == "lead", Task.overdue_clause(as_of)).subquery())
+              .where(TaskUnit.role == "lead", Task.overdue_clause(as_of), Task.current_clause()).subquery())
     query = (select(Unit.name, Task).join(ranked, ranked.c.task_id == Task.id).join(Unit, Unit.id == ranked.c.unit_id)
              .where(ranked.c.rank <= per_unit).options(selectinload(Task.document))
              .order_by(Unit.name, Task.deadline, Task.id))

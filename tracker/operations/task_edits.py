@@ -1,16 +1,19 @@
 """A supervisor's changes to tasks: edit the text or deadline, reassign the units, add a task
-by hand. Each change is journaled on the task with who, when, the old and the new value.
-Functions flush; the caller commits.
+by hand, withdraw a task or a whole document. Each change is journaled on the task with who,
+when, the old and the new value; a withdrawn task that units reported on is kept (archived),
+never deleted. Functions flush; the caller commits.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, Unit, UnitAlias, User
+from tracker.models.base import utcnow
 
 from .progress import StaleTask
 from .units import find_unit
@@ -88,3 +91,52 @@ def add_task(document: Document, user: User, section: str, text: str, deadline: 
     _journal(task, user, "add", f"手工添加任务；牵头单位：{_names(leads)}；配合单位：{_names(task.supports())}")
     db.session.flush()
     return task
+
+
+@dataclass
+class Withdrawal:
+    deleted: int  # tasks nobody reported on, deleted
+    archived: int  # tasks with a journal, kept out of every list
+
+
+def withdrawal_preview(tasks: list[Task]) -> Withdrawal:
+    """What withdrawing `tasks` would do, for the confirmation page."""
+    archived = sum(1 for task in tasks if task.reports)
+    return Withdrawal(len(tasks) - archived, archived)
+
+
+def withdraw_task(task: Task, user: User, reason: str) -> Withdrawal:
+    """Withdraw a task: deleted if nobody reported on it, else archived with a journal entry."""
+    if not reason.strip():
+        raise WithdrawalError("请填写撤销理由。")
+    if task.withdrawn_at is not None:
+        raise WithdrawalError("该任务已撤销。")
+    if not task.reports:
+        task.document.tasks.remove(task)  # deleted as an orphan, and out of the collection
+        db.session.flush()
+        return Withdrawal(1, 0)
+    task.withdrawn_at = utcnow()
+    _journal(task, user, "withdraw", f"撤销任务：{reason.strip()}")
+    db.session.flush()
+    return Withdrawal(0, 1)
+
+
+def withdraw_document(document: Document, user: User, reason: str) -> Withdrawal:
+    """Withdraw a document with its tasks; the document stays (withdrawn) while any is archived."""
+    if not reason.strip():
+        raise WithdrawalError("请填写撤销理由。")
+    outcome = Withdrawal(0, 0)
+    for task in [t for t in document.tasks if t.withdrawn_at is None]:
+        step = withdraw_task(task, user, f"随文件撤销。{reason.strip()}")
+        outcome.deleted += step.deleted
+        outcome.archived += step.archived
+    if any(task.withdrawn_at is not None for task in document.tasks):
+        document.withdrawn_at = utcnow()
+    else:
+        db.session.delete(document)
+    db.session.flush()
+    return outcome
+
+
+class WithdrawalError(ValueError):
+    """The withdrawal cannot be done; the message says why, in Chinese."""

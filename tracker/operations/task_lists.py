@@ -85,6 +85,7 @@ def unit_tasks(unit_id: int, filters: Filters, today: date, days: int) -> Listin
 
 
 def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select:
+    query = query.where(Task.current_clause())
     if filters.role and not filters.unit_id:  # 我的任务: the query is joined to the unit's role
         query = query.where(TaskUnit.role == filters.role)
     if filters.status:
@@ -160,7 +161,7 @@ def export_rows(filters: Filters, today: date, days: int, batch: int = 1000) -> 
 
 
 def _counts(base: Select, today: date, days: int) -> dict[str, int]:
-    tasks = base.subquery()
+    tasks = base.where(Task.current_clause()).subquery()
     row = db.session.execute(select(
         func.count().filter(Task.overdue_clause(today)),
         func.count().filter(and_(Task.due_within_clause(today, days))),

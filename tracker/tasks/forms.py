@@ -66,3 +66,8 @@ class EditTaskForm(TaskFieldsForm):
 class AddTaskForm(TaskFieldsForm):
     section = StringField("位置（如 二/（三））", validators=[Optional(), Length(max=120)])
     submit = SubmitField("添加任务")
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField("撤销理由", validators=[DataRequired("请填写撤销理由。"), Length(max=TEXT_MAX)])
+    submit = SubmitField("确认撤销")

@@ -38,7 +38,16 @@ from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_
 from tracker.operations.units import all_units
 from tracker.parsing.units import split_units
 
-from .forms import ConfirmDoneForm, DecisionForm, EditTaskForm, ExtensionForm, ReportForm, SendBackForm, UrgeForm
+from .forms import (
+    ConfirmDoneForm,
+    DecisionForm,
+    EditTaskForm,
+    ExtensionForm,
+    ReportForm,
+    SendBackForm,
+    UrgeForm,
+    WithdrawForm,
+)
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 SORT_LABELS = {"deadline": "逾期优先、按时限", "document": "按文件顺序", "status": "按状态", "updated": "最近更新"}
@@ -106,7 +115,8 @@ def _choice(value: str | None, allowed: dict) -> str | None:
 def _visible_task(task_id: int) -> Task:
     """The task, if the user may see it: supervisors all, a department its unit's only."""
     task = db.session.get(Task, task_id)
-    if task is None or not (current_user.is_supervisor or task.role_of(current_user.unit_id)):
+    if task is None or not (current_user.is_supervisor or (task.role_of(current_user.unit_id)
+                                                            and task.withdrawn_at is None)):
         abort(404)
     return task
 
@@ -130,6 +140,7 @@ def _task_page(task: Task, status: int = 200, **forms):
         decision=forms.get("decision") or DecisionForm(formdata=None), urge=UrgeForm(formdata=None),
         edit=forms.get("edit") or EditTaskForm(formdata=None, obj=task, leads="、".join(u.name for u in task.leads()),
                                                supports="、".join(u.name for u in task.supports())),
+        withdraw_url=url_for("tasks.withdraw", task_id=task.id),
         unit_names=task_edits.unit_names() if current_user.is_supervisor else [], kinds=REPORT_KIND_LABELS,
         pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
         roles=ROLE_LABELS), status
@@ -210,6 +221,34 @@ def unit_fields(form) -> tuple[list, list]:
     """The lead and supporting units a task form names; UnitNotFound for unknown names."""
     return (task_edits.units_named(split_units(form.leads.data or "")),
             task_edits.units_named(split_units(form.supports.data or "")))
+
+
+@bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"])
+@supervisor_required
+def withdraw(task_id: int):
+    """Withdraw a task, after a confirmation page saying what will happen to it."""
+    task = _visible_task(task_id)
+    doc_id = task.document_id
+    return withdrawal_page(f"任务：{task.text[:60]}", [task], url_for("tasks.withdraw", task_id=task.id),
+                           lambda reason: task_edits.withdraw_task(task, current_user, reason),
+                           url_for("imports.document", doc_id=doc_id), url_for("tasks.task", task_id=task.id))
+
+
+def withdrawal_page(what: str, tasks: list[Task], action: str, step, done_url: str, back: str):
+    """The confirmation page of a withdrawal (GET, or a POST refused), or the withdrawal itself."""
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            outcome = step(form.reason.data)
+            db.session.commit()
+        except task_edits.WithdrawalError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            flash(f"已撤销：删除 {outcome.deleted} 项任务，有进展记录的 {outcome.archived} 项已存档。", "info")
+            return redirect(done_url)
+    return render_template("tasks/withdraw.html", what=what, preview=task_edits.withdrawal_preview(tasks),
+                           action=action, form=form, back=back), 422 if form.errors else 200
 
 
 @bp.route("/<int:task_id>/urge", methods=["POST"])
