@@ -75,6 +75,11 @@ def build_ledger(app) -> SimpleNamespace:
         progress.decide_extension(request, boss, approve=True)
         progress.report_progress(tasks[2], dept, "已完成", "done")
         tasks[2].reports[-1].created_at = utc(day(-8), 2)
+        # The finish moments, as report_progress records them when the status becomes done
+        # (a later report that keeps it done does not move it).
+        assert tasks[2].finished_at is not None
+        for task, when in ((tasks[0], utc(day(-11), 17)), (tasks[1], utc(day(-25), 2)), (tasks[2], utc(day(-8), 2))):
+            task.finished_at = when
         db.session.commit()
         return SimpleNamespace(today=today, a=a.id, b=b.id, evil=evil.id, d1=d1.id, d2=d2.id,
                                tasks=[t.id for t in tasks])

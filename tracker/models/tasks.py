@@ -48,6 +48,9 @@ class Task(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow, onupdate=utcnow)
+    # When the lead unit last reported it 已完成 (kept through 已办结, cleared when it is sent
+    # back): the moment 按期办结率 compares with the deadline.
+    finished_at: Mapped[datetime | None] = mapped_column(Timestamp)
     # Withdrawn by a supervisor but kept, because units reported on it: out of every list.
     withdrawn_at: Mapped[datetime | None] = mapped_column(Timestamp)
 

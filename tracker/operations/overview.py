@@ -6,9 +6,9 @@ function here loads all tasks. "As of" a date `as_of` means: overdue and due soo
 reckoned against that date, and a task counts as finished only when it was finished on or
 before it. Statuses are the tasks' current ones: the ledger keeps no snapshot of the past.
 
-A task's finish moment is the `created_at` of the latest journal entry that set its status
-to 已完成 (`done`), or its `updated_at` when no entry did (finished before the journal
-existed); its finish date is that moment in the office's time zone. It is on time when that
+A task's finish moment is `Task.finished_at`, set when the lead unit reports it 已完成 (and
+cleared when it is sent back), or its `updated_at` when it has none (finished before the
+moment was kept); its finish date is that moment in the office's time zone. It is on time when that
 date is on or before the task's deadline (the current one, which includes approved
 extensions) or when the task has no deadline.
 """
@@ -20,11 +20,11 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import ColumnElement, Date, Subquery, and_, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Date, and_, cast, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from tracker.extensions import db
-from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
+from tracker.models import Document, Task, TaskUnit, Unit
 from tracker.models.tasks import FINISHED, STATUSES
 
 
@@ -85,25 +85,13 @@ def local_date(moment: ColumnElement) -> ColumnElement[date]:
     return func.date(moment, f"{minutes:+d} minutes", type_=Date)
 
 
-def _finish_moments() -> Subquery:
-    """Per task, the moment of the latest journal entry that set its status to `done`: an
-    entry with status `done` whose previous entry's status was another one."""
-    before = func.lag(ProgressReport.status).over(
-        partition_by=ProgressReport.task_id, order_by=(ProgressReport.created_at, ProgressReport.id))
-    marks = select(ProgressReport.task_id, ProgressReport.created_at, ProgressReport.status,
-                   before.label("before")).subquery()
-    return (select(marks.c.task_id, func.max(marks.c.created_at).label("at"))
-            .where(marks.c.status == "done", or_(marks.c.before.is_(None), marks.c.before != "done"))
-            .group_by(marks.c.task_id).subquery())
+def _current(query):
+    """`query` over the current (not withdrawn) tasks."""
+    return query.where(Task.current_clause())
 
 
-def _with_finish(query, finish: Subquery):
-    """`query` over the current (not withdrawn) tasks, with each one's finish moment."""
-    return query.outerjoin(finish, finish.c.task_id == Task.id).where(Task.current_clause())
-
-
-def _finish_date(finish: Subquery) -> ColumnElement[date]:
-    return local_date(func.coalesce(finish.c.at, Task.updated_at))
+def _finish_date() -> ColumnElement[date]:
+    return local_date(func.coalesce(Task.finished_at, Task.updated_at))
 
 
 def _conditions(as_of: date, days: int, finish_date: ColumnElement[date]) -> dict[str, ColumnElement | None]:
@@ -120,8 +108,8 @@ def _conditions(as_of: date, days: int, finish_date: ColumnElement[date]) -> dic
     }
 
 
-def _counts(as_of: date, days: int, finish: Subquery, names: tuple[str, ...] = FIGURES) -> list:
-    conditions = _conditions(as_of, days, _finish_date(finish))
+def _counts(as_of: date, days: int, names: tuple[str, ...] = FIGURES) -> list:
+    conditions = _conditions(as_of, days, _finish_date())
     return [(func.count() if conditions[name] is None else func.count().filter(conditions[name])).label(name)
             for name in names]
 
@@ -132,8 +120,7 @@ def _figures(row, names: tuple[str, ...] = FIGURES) -> Figures:
 
 def totals(as_of: date, days: int) -> Figures:
     """The figures of the whole ledger."""
-    finish = _finish_moments()
-    row = db.session.execute(_with_finish(select(*_counts(as_of, days, finish)).select_from(Task), finish)).one()
+    row = db.session.execute(_current(select(*_counts(as_of, days)).select_from(Task))).one()
     return _figures(row)
 
 
@@ -143,9 +130,8 @@ def document_count() -> int:
 
 def by_document(as_of: date, days: int, limit: int = 30) -> list[DocumentRow]:
     """The documents with the most overdue tasks (then the most tasks), `limit` of them."""
-    finish = _finish_moments()
-    counts = _counts(as_of, days, finish)
-    query = (_with_finish(select(Document.id, Document.number, Document.title, *counts).select_from(Task), finish)
+    counts = _counts(as_of, days)
+    query = (_current(select(Document.id, Document.number, Document.title, *counts).select_from(Task))
              .join(Document, Document.id == Task.document_id)
              .group_by(Document.id, Document.number, Document.title)
              .order_by(counts[FIGURES.index("overdue")].desc(), counts[0].desc(), Document.id).limit(limit))
@@ -154,10 +140,9 @@ def by_document(as_of: date, days: int, limit: int = 30) -> list[DocumentRow]:
 
 def by_unit(as_of: date, days: int) -> list[UnitRow]:
     """Every unit with tasks, its figures as lead and as support, by name."""
-    finish = _finish_moments()
     names = tuple(name for name in FIGURES if name != "unassigned")
-    query = (_with_finish(select(Unit.id, Unit.name, Unit.needs_review, TaskUnit.role,
-                                 *_counts(as_of, days, finish, names)).select_from(Task), finish)
+    query = (_current(select(Unit.id, Unit.name, Unit.needs_review, TaskUnit.role,
+                                 *_counts(as_of, days, names)).select_from(Task))
              .join(TaskUnit, TaskUnit.task_id == Task.id).join(Unit, Unit.id == TaskUnit.unit_id)
              .group_by(Unit.id, Unit.name, Unit.needs_review, TaskUnit.role))
     units: dict[int, dict] = {}
@@ -189,13 +174,12 @@ def month_starts(as_of: date, months: int = 12) -> list[date]:
 
 def completions_by_month(as_of: date, months: int = 12) -> list[tuple[date, int]]:
     """Tasks finished in each of the last `months` months, up to `as_of` included."""
-    finish = _finish_moments()
-    finish_date = _finish_date(finish)
+    finish_date = _finish_date()
     starts = month_starts(as_of, months)
     ends = [start - timedelta(days=1) for start in starts[1:]] + [as_of]
-    row = db.session.execute(_with_finish(select(*(
+    row = db.session.execute(_current(select(*(
         func.count().filter(Task.status.in_(FINISHED), finish_date.between(start, end))
-        for start, end in zip(starts, ends))).select_from(Task), finish)).one()
+        for start, end in zip(starts, ends))).select_from(Task))).one()
     return list(zip(starts, row))
 
 
@@ -214,11 +198,10 @@ def overdue_tasks_by_unit(as_of: date, per_unit: int) -> list[tuple[str, Task]]:
 def finished_tasks(start: date, end: date, limit: int) -> tuple[int, list[tuple[Task, date]]]:
     """The tasks finished between `start` and `end` (included): how many, and the first
     `limit` of them with their finish date, in the order they were finished."""
-    finish = _finish_moments()
-    finish_date = _finish_date(finish).label("finished_on")
+    finish_date = _finish_date().label("finished_on")
     where = (Task.status.in_(FINISHED), finish_date.between(start, end))
-    total = db.session.scalar(_with_finish(select(func.count()).select_from(Task), finish).where(*where))
-    rows = db.session.execute(_with_finish(select(Task, finish_date).select_from(Task), finish)
+    total = db.session.scalar(_current(select(func.count()).select_from(Task)).where(*where))
+    rows = db.session.execute(_current(select(Task, finish_date).select_from(Task))
                               .where(*where).order_by(finish_date, Task.id).limit(limit)
                               .options(selectinload(Task.document),
                                        selectinload(Task.assignments).selectinload(TaskUnit.unit)))

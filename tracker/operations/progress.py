@@ -62,6 +62,7 @@ def report_progress(task: Task, user: User, text: str, status: str | None = None
         if status not in DEPARTMENT_STATUSES:
             raise ProgressError("状态无效。")
         task.status = status
+        task.finished_at = utcnow() if status == "done" else None
     if not text.strip():
         raise ProgressError("请填写进展情况。")
     entry = _journal(task, user, "report", text.strip())
@@ -85,7 +86,7 @@ def send_back(task: Task, user: User, reason: str) -> ProgressReport:
         raise ProgressError("只有已完成或已办结的任务可以退回。")
     if not reason.strip():
         raise ProgressError("请填写退回理由。")
-    task.status = "in_progress"
+    task.status, task.finished_at = "in_progress", None
     entry = _journal(task, user, "send_back", reason.strip())
     db.session.flush()
     return entry
