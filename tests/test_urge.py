@@ -1,5 +1,9 @@
 """催办: a supervisor mails the task's units now, through a real SMTP server on 127.0.0.1."""
 
+import email
+import email.policy
+from pathlib import Path
+
 import pytest
 from sqlalchemy import select
 
@@ -59,3 +63,12 @@ def test_urge_needs_a_supervisor_and_a_token(app, client, auth, smtp, task_id):
     login_supervisor(auth)
     assert client.post(f"/tasks/{task_id}/urge").status_code == 400
     assert smtp.messages == []
+
+
+def test_without_a_mail_server_the_mail_goes_to_the_outbox(app, client, auth, task_id):
+    app.config["MAIL_SERVER"] = None  # the embedded default
+    login_supervisor(auth)
+    assert "已向省商务厅发送催办邮件" in urge(client, task_id).text
+    (written,) = (Path(app.instance_path) / "outbox").glob("*.eml")
+    message = email.message_from_bytes(written.read_bytes(), policy=email.policy.default)
+    assert message["To"] == "swt@zj.gov.cn, ban@zj.gov.cn" and message["Subject"].startswith("【督办提醒】")

@@ -60,7 +60,8 @@ class Config:
         self.SECRET_KEY = _secret_key(instance)
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "TRACKER_DATABASE_URL", f"sqlite:///{instance / 'tracker.sqlite'}")
-        self.MAIL_SERVER = os.environ.get("TRACKER_MAIL_SERVER", "127.0.0.1")
+        # Unset: mails are written to instance/outbox/ instead of sent (see tracker/mailer.py).
+        self.MAIL_SERVER = os.environ.get("TRACKER_MAIL_SERVER") or None
         self.MAIL_PORT = _env_int("TRACKER_MAIL_PORT", 25)
         self.MAIL_SENDER = os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost")
         self.REMIND_DAYS = _env_int("TRACKER_REMIND_DAYS", 7)
