@@ -34,7 +34,7 @@ from tracker.parsing import ParsedDocument
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Limits, document_text
 from tracker.tasks.forms import AddTaskForm
-from tracker.tasks.routes import unit_fields, withdrawal_page
+from tracker.tasks.routes import withdrawal_page
 
 from . import preview
 from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
@@ -311,7 +311,7 @@ def add_task(doc_id: int):
         try:
             task = task_edits.add_task(doc, current_user, (form.section.data or "").strip(), form.text.data.strip(),
                                        form.deadline.data, (form.deadline_text.data or "").strip() or None,
-                                       *unit_fields(form))
+                                       *form.named_units())
             db.session.commit()
             flash("已添加任务。", "info")
             return redirect(url_for("tasks.task", task_id=task.id))

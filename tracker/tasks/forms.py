@@ -3,8 +3,10 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from tracker.models import MAX_ID
+from tracker.models import MAX_ID, Unit
+from tracker.operations import task_edits
 from tracker.operations.progress import status_choices
+from tracker.parsing.units import split_units
 
 TEXT_MAX = 5000
 
@@ -56,6 +58,11 @@ class TaskFieldsForm(FlaskForm):
     deadline_text = StringField("时限原文", validators=[Optional(), Length(max=120)])
     leads = StringField("牵头单位", validators=[Optional(), Length(max=2000)])
     supports = StringField("配合单位", validators=[Optional(), Length(max=2000)])
+
+    def named_units(self) -> tuple[list[Unit], list[Unit]]:
+        """The lead and supporting units the form names; UnitNotFound for unknown names."""
+        return (task_edits.units_named(split_units(self.leads.data or "")),
+                task_edits.units_named(split_units(self.supports.data or "")))
 
 
 class EditTaskForm(TaskFieldsForm):

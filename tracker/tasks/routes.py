@@ -36,7 +36,6 @@ from tracker.operations import progress, task_edits
 from tracker.operations.documents import documents_with_task_counts
 from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
 from tracker.operations.units import all_units
-from tracker.parsing.units import split_units
 
 from .forms import (
     ConfirmDoneForm,
@@ -214,13 +213,7 @@ def edit(task_id: int):
     form = EditTaskForm()
     return _carry_out(task, "edit", form, lambda: task_edits.edit_task(
         task, current_user, form.version.data, form.text.data.strip(), form.deadline.data,
-        (form.deadline_text.data or "").strip() or None, *unit_fields(form)))
-
-
-def unit_fields(form) -> tuple[list, list]:
-    """The lead and supporting units a task form names; UnitNotFound for unknown names."""
-    return (task_edits.units_named(split_units(form.leads.data or "")),
-            task_edits.units_named(split_units(form.supports.data or "")))
+        (form.deadline_text.data or "").strip() or None, *form.named_units()))
 
 
 @bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"])
