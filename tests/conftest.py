@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import uuid
+from typing import NamedTuple
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -114,24 +115,38 @@ def pg_app(tmp_path, pg_url):
     admin.dispose()
 
 
+class Received(NamedTuple):
+    to: list[str]
+    subject: str
+    text: str
+    html: str | None
+
+
 class Inbox:
-    """What a real SMTP server on 127.0.0.1 received: (recipients, subject, body) per message."""
+    """What a real SMTP server on 127.0.0.1 received, one `Received` per message."""
 
     def __init__(self):
-        self.messages = []
+        self.messages: list[Received] = []
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        self.messages.append((envelope.rcpt_tos, message["Subject"], message.get_content()))
+        html = message.get_body(("html",))
+        self.messages.append(Received(envelope.rcpt_tos, message["Subject"], message.get_body(("plain",)).get_content(),
+                                      html.get_content() if html is not None else None))
         return "250 OK"
+
+
+def free_port() -> int:
+    """A port nothing listens on (for a server to start on, or to be refused by)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 @pytest.fixture
 def smtp(app):
     inbox = Inbox()
-    with socket.socket() as probe:  # a free port (the controller checks its server by connecting)
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()  # the controller checks its server by connecting, so it needs the port up front
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)

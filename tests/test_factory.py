@@ -142,3 +142,25 @@ def test_times_are_shown_in_the_office_time_zone(app):
         assert localtime(datetime(2021, 6, 4, 16, 30, tzinfo=UTC)) == "2021-06-05 00:30"
         assert localtime(datetime(2021, 6, 4, 16, 30)) == "2021-06-05 00:30"  # SQLite gives no zone
         assert localtime(None) == ""
+
+
+def test_mail_and_reminder_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_MAIL_USE_SSL", "true")
+    monkeypatch.setenv("TRACKER_REMIND_THRESHOLDS", "1, 7,3")
+    monkeypatch.setenv("TRACKER_REMINDER_TIME", "7:05")
+    monkeypatch.delenv("TRACKER_MAIL_PORT", raising=False)
+    config = Config(str(tmp_path))
+    assert config.MAIL_USE_SSL and config.MAIL_PORT == 465  # the SMTPS port unless one is given
+    assert config.REMIND_THRESHOLDS == [7, 3, 1] and config.REMINDER_TIME == "07:05"
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("TRACKER_MAIL_USE_TLS", "maybe", "true or false"),
+    ("TRACKER_REMINDER_TIME", "8.30", "time of day"),
+    ("TRACKER_REMIND_THRESHOLDS", "14", "from 0 to TRACKER_REMIND_DAYS"),
+    ("TRACKER_SUMMARY_WEEKDAY", "8", r"1 \(Monday\) to 7"),
+])
+def test_wrong_reminder_settings_are_refused(tmp_path, monkeypatch, name, value, message):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=message):
+        Config(str(tmp_path))

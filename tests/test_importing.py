@@ -161,7 +161,7 @@ def test_units_csv_round_trip(app, runner, tmp_path):
     out = tmp_path / "out.csv"
     assert runner.invoke(args=["units", "export", str(out)]).exit_code == 0
     exported = out.read_text(encoding="utf-8")
-    assert "省生态环境厅,department,省环保厅|省环境保护厅,a@zj.gov.cn;b@zj.gov.cn" in exported
+    assert '省生态环境厅,department,省环保厅|省环境保护厅,"a@zj.gov.cn, b@zj.gov.cn"' in exported  # checked, normalised
     assert "湖州市政府,government,湖州市人民政府,hz@zj.gov.cn" in exported
     # Importing the export again changes nothing.
     result = runner.invoke(args=["units", "import", str(out)])
@@ -174,6 +174,8 @@ def test_units_csv_errors(app, runner, tmp_path):
     assert "row 2: kind 'ministry'" in runner.invoke(args=["units", "import", str(bad_kind)]).output
     clash = write(tmp_path, "b.csv", "name,kind,aliases,emails\n甲厅,department,乙,\n丙厅,department,乙,\n")
     assert "alias 乙 already belongs to 甲厅" in runner.invoke(args=["units", "import", str(clash)]).output
+    bad_email = write(tmp_path, "c.csv", "name,kind,aliases,emails\n丁厅,department,,ding@zj;ok@zj.gov.cn\n")
+    assert "row 2: 邮箱格式不正确：ding@zj" in runner.invoke(args=["units", "import", str(bad_email)]).output
     with app.app_context():
         assert count(Unit) == 0
 

@@ -33,13 +33,14 @@ def urge(client, task_id):
 
 
 def test_urge_mails_the_units_once_a_day_and_is_journaled(app, client, auth, smtp, task_id):
+    app.config["BASE_URL"] = "https://dc.zj.gov.cn"
     login_supervisor(auth)
     page = urge(client, task_id)
     assert "已向省商务厅发送催办邮件" in page.text and "省财政厅没有联系邮箱" in page.text
     assert len(smtp.messages) == 1
-    recipients, subject, body = smtp.messages[0]
+    recipients, subject, body, _ = smtp.messages[0]
     assert recipients == ["swt@zj.gov.cn", "ban@zj.gov.cn"] and subject.startswith("【督办提醒】浙政办发〔2026〕9号")
-    assert f"http://localhost/tasks/{task_id}" in body and "推进<外贸>稳增长。" in body and "贵单位角色：牵头" in body
+    assert f"https://dc.zj.gov.cn/tasks/{task_id}" in body  # TRACKER_BASE_URL, not the request's host and "推进<外贸>稳增长。" in body and "贵单位角色：牵头" in body
     with app.app_context():
         log = db.session.scalar(select(ReminderLog))
         assert (log.kind, log.task_id, log.attempts) == ("urge", task_id, 1) and log.sent_at is not None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import secrets
 import tempfile
 from pathlib import Path
@@ -21,6 +22,39 @@ def _env_int(name: str, default: int) -> int:
         return int(raw)
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name} must be true or false, got {raw!r}")
+
+
+def _env_days(name: str, default: list[int], limit: int) -> list[int]:
+    """A list of day counts such as "7,1", each at most `limit`, largest first."""
+    raw = os.environ.get(name, "").strip()
+    if raw == "":
+        return default
+    try:
+        days = sorted({int(part) for part in raw.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        raise ConfigError(f"{name} must be whole numbers separated by commas, got {raw!r}") from None
+    if not days or days[-1] < 0 or days[0] > limit:
+        raise ConfigError(f"{name} must list days from 0 to TRACKER_REMIND_DAYS ({limit}), got {raw!r}")
+    return days
+
+
+def _env_time(name: str, default: str) -> str:
+    raw = os.environ.get(name, "").strip() or default
+    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", raw)
+    if not match:
+        raise ConfigError(f"{name} must be a time of day such as 08:30, got {raw!r}")
+    return f"{int(match[1]):02d}:{match[2]}"
 
 
 def _secret_key(instance: Path) -> str:
@@ -60,11 +94,26 @@ class Config:
         self.SECRET_KEY = _secret_key(instance)
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "TRACKER_DATABASE_URL", f"sqlite:///{instance / 'tracker.sqlite'}")
-        # Unset: mails are written to instance/outbox/ instead of sent (see tracker/mailer.py).
+        # Unset: mails are written to instance/outbox/ instead of sent (see tracker/mail.py).
         self.MAIL_SERVER = os.environ.get("TRACKER_MAIL_SERVER") or None
-        self.MAIL_PORT = _env_int("TRACKER_MAIL_PORT", 25)
+        self.MAIL_USE_SSL = _env_bool("TRACKER_MAIL_USE_SSL", False)
+        self.MAIL_USE_TLS = _env_bool("TRACKER_MAIL_USE_TLS", False)
+        self.MAIL_PORT = _env_int("TRACKER_MAIL_PORT", 465 if self.MAIL_USE_SSL else 587 if self.MAIL_USE_TLS else 25)
+        self.MAIL_USERNAME = os.environ.get("TRACKER_MAIL_USERNAME") or None
+        self.MAIL_PASSWORD = os.environ.get("TRACKER_MAIL_PASSWORD") or None
         self.MAIL_SENDER = os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost")
+        # Links in mails point here (the address users open the app at).
+        self.BASE_URL = os.environ.get("TRACKER_BASE_URL", "http://127.0.0.1:5000")
+        # A task is 即将到期 (yellow) this many days before its deadline ...
         self.REMIND_DAYS = _env_int("TRACKER_REMIND_DAYS", 7)
+        # ... and its unit is reminded once as it comes within each of these many days.
+        self.REMIND_THRESHOLDS = _env_days("TRACKER_REMIND_THRESHOLDS", sorted({self.REMIND_DAYS, min(1, self.REMIND_DAYS)}, reverse=True),
+                                           self.REMIND_DAYS)
+        self.OVERDUE_REPEAT_DAYS = max(1, _env_int("TRACKER_OVERDUE_REPEAT_DAYS", 7))
+        self.REMINDER_TIME = _env_time("TRACKER_REMINDER_TIME", "08:30")
+        self.SUMMARY_WEEKDAY = _env_int("TRACKER_SUMMARY_WEEKDAY", 1)  # ISO: 1 is Monday
+        if not 1 <= self.SUMMARY_WEEKDAY <= 7:
+            raise ConfigError(f"TRACKER_SUMMARY_WEEKDAY must be 1 (Monday) to 7 (Sunday), got {self.SUMMARY_WEEKDAY}")
         self.MAX_UPLOAD_MB = _env_int("TRACKER_MAX_UPLOAD_MB", 20)
         self.MAX_CONTENT_LENGTH = self.MAX_UPLOAD_MB * 1024 * 1024
         # Caps on reading a document (tracker.sources.Limits, whose defaults these are).

@@ -21,3 +21,10 @@ class PasswordForm(FlaskForm):
     confirm = PasswordField("再次输入新密码", validators=[
         DataRequired("请再次输入新密码"), EqualTo("new_password", "两次输入的新密码不一致")])
     submit = SubmitField("修改密码")
+
+
+class SettingsForm(FlaskForm):
+    # The address is checked by `update_settings`.
+    email = StringField("邮箱", validators=[Length(max=200, message="邮箱不能超过 200 个字符")])
+    receive_reminders = BooleanField("接收提醒邮件")
+    submit = SubmitField("保存")

@@ -1,4 +1,4 @@
-"""Login, logout and changing one's password."""
+"""Login, logout, changing one's password and one's own settings."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from sqlalchemy import select
 
 from tracker.extensions import db
 from tracker.models import User
-from tracker.operations.users import MIN_PASSWORD_LENGTH, UserError, change_password
+from tracker.operations.users import MIN_PASSWORD_LENGTH, UserError, change_password, update_settings
 
-from .forms import LoginForm, LogoutForm, PasswordForm
+from .forms import LoginForm, LogoutForm, PasswordForm, SettingsForm
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 
@@ -69,3 +69,23 @@ def password():
             flash("密码已修改。", "info")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    """个人设置: one's own address and whether reminder mails go to it."""
+    form = SettingsForm()
+    if request.method == "GET":
+        form.email.data, form.receive_reminders.data = current_user.email or "", not current_user.reminders_opt_out
+    if form.validate_on_submit():
+        try:
+            update_settings(current_user, form.email.data or "", form.receive_reminders.data)
+        except UserError as exc:
+            db.session.rollback()
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash("设置已保存。", "info")
+            return redirect(url_for("auth.settings"))
+    return render_template("auth/settings.html", form=form)

@@ -2,7 +2,7 @@
 reports and reminders."""
 
 from .documents import Document, DocumentImport
-from .reminders import ReminderLog
+from .reminders import JobLock, ReminderLog
 from .tasks import ExtensionRequest, ProgressReport, Task, TaskUnit
 from .units import Unit, UnitAlias, UnitMerge
 from .users import User
@@ -10,5 +10,5 @@ from .users import User
 # Ids are INTEGER columns, 32-bit on PostgreSQL: a larger number cannot name a row.
 MAX_ID = 2**31 - 1
 
-__all__ = ["MAX_ID", "Document", "DocumentImport", "ExtensionRequest", "ProgressReport", "ReminderLog", "Task", "TaskUnit", "Unit", "UnitAlias",
+__all__ = ["MAX_ID", "Document", "DocumentImport", "ExtensionRequest", "JobLock", "ProgressReport", "ReminderLog", "Task", "TaskUnit", "Unit", "UnitAlias",
            "UnitMerge", "User"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -33,6 +33,9 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None] = mapped_column(Timestamp)
     # The secret in the user's calendar feed address; a new one invalidates the old.
     calendar_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The user's address gets their unit's reminder digests (a supervisor's: the weekly
+    # summary) unless they opt out.
+    reminders_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     unit: Mapped[Unit | None] = relationship()
 

@@ -22,7 +22,8 @@ from flask import render_template
 from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.mailer import MailError, send_mail
+from tracker.links import external_url
+from tracker.mail import MailError, send_mail
 from tracker.models import ExtensionRequest, ProgressReport, ReminderLog, Task, User
 from tracker.models.base import utcnow
 from tracker.models.tasks import STATUS_LABELS
@@ -150,13 +151,13 @@ class Urged:
     already: list[str]  # units urged about this task today already
 
 
-def urge(task: Task, user: User, today: date, link: str) -> Urged:
+def urge(task: Task, user: User, today: date) -> Urged:
     """催办: mail each assigned unit (lead first) about the task now, once a day per unit.
 
     Each mail is claimed in `ReminderLog` (kind `urge`, unique per unit, task and day) before
     it is sent and marked sent after, so a unit is never urged twice the same day; a failure
-    stays recorded (attempts, last_error) for the scheduled reminders to retry. The journal
-    records who urged whom."""
+    stays recorded (attempts, last_error) and the next 催办 that day tries that unit again.
+    The journal records who urged whom."""
     if task.is_finished:
         raise ProgressError("任务已完成，无需催办。")
     outcome = Urged([], [], [], [])
@@ -177,12 +178,14 @@ def urge(task: Task, user: User, today: date, link: str) -> Urged:
         log.attempts += 1
         try:
             send_mail(unit.email_list(), f"【督办提醒】{task.document.label}：{task.text[:30]}",
-                      render_template("mail/urge.txt", task=task, unit=unit, link=link, today=today))
+                      render_template("mail/urge.txt", task=task, unit=unit, today=today,
+                                      link=external_url("tasks.task", task_id=task.id)),
+                      message_id=f"tracker-reminder-{log.id}")
         except MailError as exc:
-            log.last_error = str(exc)
+            log.mark_failed(str(exc))
             outcome.failed.append(unit.name)
         else:
-            log.sent_at, log.last_error = utcnow(), None
+            log.mark_sent()
             outcome.sent.append(unit.name)
     if not outcome.sent and not outcome.failed:
         raise ProgressError(_urge_refusal(outcome))

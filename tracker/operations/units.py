@@ -83,7 +83,10 @@ def import_units_csv(text: str) -> tuple[int, int]:
         else:
             updated += 1
         unit.kind = kind
-        unit.emails = (row.get("emails") or "").strip()
+        try:
+            unit.emails = _email_field(row.get("emails") or "")
+        except ReviewError as exc:
+            raise DirectoryError(f"row {number}: {exc}") from None
         unit.needs_review = False
         db.session.flush()
         for alias in filter(None, (canonical(a) for a in (row.get("aliases") or "").split("|"))):
@@ -108,6 +111,12 @@ def _alias_clash(unit: Unit, alias: str) -> Unit | None:
 
 def set_emails(unit: Unit, text: str) -> None:
     """The unit's contact addresses, separated by commas, semicolons or spaces."""
+    unit.emails = _email_field(text)
+    db.session.flush()
+
+
+def _email_field(text: str) -> str:
+    """Addresses as stored: checked, without repeats, joined by ", "."""
     addresses = [e for e in re.split(r"[,;，；\s]+", text) if e]
     wrong = [e for e in addresses if not EMAIL.fullmatch(e)]
     if wrong:
@@ -115,8 +124,7 @@ def set_emails(unit: Unit, text: str) -> None:
     emails, limit = ", ".join(dict.fromkeys(addresses)), Unit.__table__.c.emails.type.length
     if len(emails) > limit:
         raise ReviewError(f"联系邮箱合计不能超过 {limit} 个字符")
-    unit.emails = emails
-    db.session.flush()
+    return emails
 
 
 def add_alias(unit: Unit, name: str) -> str:

@@ -37,7 +37,7 @@ def create_user(username: str, password: str, role: str, unit_name: str | None =
         raise UserError("a department account needs --unit")
     if _taken(username):
         raise UserError(f"user {username!r} already exists")
-    return _insert(User(username=username, role=role, unit=unit, email=email or None), password)
+    return _insert(User(username=username, role=role, unit=unit, email=_email(email or "")), password)
 
 
 def add_account(username: str, password: str, role: str, unit_name: str, email: str) -> User:
@@ -59,6 +59,13 @@ def update_account(user: User, role: str, unit_name: str, email: str, acting: Us
         raise UserError("不能修改自己的角色")
     user.unit, user.email = _unit_for(role, unit_name), _email(email)
     user.role = role
+    db.session.flush()
+
+
+def update_settings(user: User, email: str, receive_reminders: bool) -> None:
+    """A user's own settings: their address, and whether reminder mails go to it (a
+    department user's: the unit's daily digests; a supervisor's: the weekly summary)."""
+    user.email, user.reminders_opt_out = _email(email), not receive_reminders
     db.session.flush()
 
 

@@ -252,8 +252,7 @@ def urge(task_id: int):
     if not UrgeForm().validate_on_submit():
         abort(400)
     try:
-        outcome = progress.urge(task, current_user, office_today(), url_for("tasks.task", task_id=task.id,
-                                                                            _external=True))
+        outcome = progress.urge(task, current_user, office_today())
         db.session.commit()
     except progress.ProgressError as exc:
         db.session.rollback()
@@ -262,7 +261,7 @@ def urge(task_id: int):
     if outcome.sent:
         flash(f"已向{'、'.join(outcome.sent)}发送催办邮件。", "info")
     if outcome.failed:
-        flash(f"催办邮件发送失败：{'、'.join(outcome.failed)}（已记录，稍后重试）。", "danger")
+        flash(f"催办邮件发送失败：{'、'.join(outcome.failed)}（已记录，可稍后再次催办）。", "danger")
     for names, why in ((outcome.no_address, "没有联系邮箱"), (outcome.already, "今天已催办过")):
         if names:
             flash(f"{'、'.join(names)}{why}，未发送。", "warning")

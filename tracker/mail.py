@@ -1,4 +1,4 @@
-"""Sending mail through the office's SMTP server (TRACKER_MAIL_SERVER / _PORT / _SENDER).
+"""Sending mail through the office's SMTP server (TRACKER_MAIL_* settings).
 
 One small function that 催办 and the scheduled reminders both use; a failure is a
 `MailError` whose message can be recorded and shown. Without a server configured (the
@@ -9,10 +9,11 @@ embedded default, `./scripts/run`), each message is written as an .eml file to
 from __future__ import annotations
 
 import smtplib
+import ssl
 import uuid
 from datetime import UTC, datetime
 from email.message import EmailMessage
-from email.utils import formataddr
+from email.utils import formataddr, formatdate
 from pathlib import Path
 
 from flask import current_app
@@ -24,12 +25,20 @@ class MailError(RuntimeError):
     """The message could not be handed to the SMTP server."""
 
 
-def send_mail(to: list[str], subject: str, text: str, html: str | None = None) -> None:
+def send_mail(to: list[str], subject: str, text: str, html: str | None = None, *,
+              message_id: str | None = None) -> None:
+    """Send one message (plain text, and HTML as its alternative) to `to`.
+
+    `message_id` names the message stably (say, after the reminder row it belongs to), so
+    that a copy sent again after a crash is recognised as the same message by mail clients."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = formataddr(("督查督办台账", config["MAIL_SENDER"]))
     message["To"] = ", ".join(to)
     message["Subject"] = subject
+    message["Date"] = formatdate(localtime=True)
+    domain = config["MAIL_SENDER"].rpartition("@")[2] or "localhost"
+    message["Message-ID"] = f"<{message_id or uuid.uuid4().hex}@{domain}>"
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
@@ -37,10 +46,28 @@ def send_mail(to: list[str], subject: str, text: str, html: str | None = None) -
         _to_outbox(message)
         return
     try:
-        with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=TIMEOUT) as smtp:
+        with _connect(config) as smtp:
+            if config["MAIL_USERNAME"]:
+                smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _connect(config) -> smtplib.SMTP:
+    """A connection to the server: TLS from the start (USE_SSL, port 465), upgraded with
+    STARTTLS (USE_TLS, port 587), or plain (port 25 on the office network)."""
+    host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+    if config["MAIL_USE_SSL"]:
+        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=ssl.create_default_context())
+    smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
+    if config["MAIL_USE_TLS"]:
+        try:
+            smtp.starttls(context=ssl.create_default_context())
+        except BaseException:
+            smtp.close()
+            raise
+    return smtp
 
 
 def _to_outbox(message: EmailMessage) -> None:

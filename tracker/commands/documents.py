@@ -1,26 +1,27 @@
-"""`tracker` CLI commands: thin wrappers over `tracker.operations`."""
+"""`tracker init` and `tracker import`: the database, the seeds and documents."""
 
 from __future__ import annotations
 
 import secrets
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from tracker.extensions import db
 from tracker.models import Document, Unit, User
 from tracker.operations.importing import DocumentPlan, PlanError, apply_plan, plan_file
-from tracker.operations.units import DirectoryError, export_units_csv, import_units_csv
-from tracker.operations.users import UserError, create_user, list_users, set_password
+from tracker.operations.units import import_units_csv
+from tracker.operations.users import create_user
 from tracker.sources import Limits, SourceError
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+from .base import require_schema
+
+SEEDS = Path(__file__).resolve().parent.parent.parent / "seeds"
 
 DEMO_UNIT = "省发展改革委"
 DEMO_ACCOUNTS = (("admin", "admin", None), ("supervisor", "supervisor", None), ("fgw", "department", DEMO_UNIT))
@@ -39,12 +40,6 @@ def init_command(demo: bool) -> None:
         _import_seeds()
     if demo:
         _demo_accounts()
-
-
-def _require_schema() -> None:
-    """A clear message instead of a database error when `tracker init` has not run."""
-    if not inspect(db.engine).has_table("alembic_version"):
-        raise click.ClickException("数据库尚未初始化：请先运行 tracker init")
 
 
 def _import_seeds() -> None:
@@ -85,7 +80,7 @@ def _echo_plan(plan: DocumentPlan) -> None:
 @with_appcontext
 def import_command(paths: tuple[Path, ...], dry_run: bool, yes: bool) -> None:
     """Import documents (.txt in UTF-8 or GBK, .docx, .pdf) and their tasks."""
-    _require_schema()
+    require_schema()
     failed = False
     for path in paths:
         try:
@@ -131,90 +126,3 @@ def _demo_accounts() -> None:
         create_user(username, password, role, unit)
         click.echo(f"demo account: {username} / {password} ({role})")
     db.session.commit()
-
-
-@click.group("users")
-def users_group() -> None:
-    """Manage user accounts."""
-
-
-@users_group.command("add")
-@click.argument("username")
-@click.option("--role", required=True, help="department, supervisor or admin")
-@click.option("--unit", "unit_name", help="The unit of a department account.")
-@click.option("--email")
-@with_appcontext
-def add_user(username: str, role: str, unit_name: str | None, email: str | None) -> None:
-    """Create a user; the password is read from standard input."""
-    user = _save_user(lambda password: create_user(username, password, role, unit_name, email))
-    click.echo(f"created {user.role} {user.username}")
-
-
-@users_group.command("set-password")
-@click.argument("username")
-@with_appcontext
-def set_password_command(username: str) -> None:
-    """Reset a user's password (e.g. a lost one); it is read from standard input."""
-    user = _save_user(lambda password: set_password(username, password))
-    click.echo(f"已为 {user.username} 设置新密码")
-
-
-def _save_user(write: Callable[[str], User]) -> User:
-    """Read a password (prompted twice on a terminal, one line from a pipe), pass it to `write`, commit."""
-    _require_schema()
-    if sys.stdin.isatty():
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    else:
-        password = sys.stdin.readline().rstrip("\r\n")
-    try:
-        user = write(password)
-    except UserError as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc)) from None
-    db.session.commit()
-    return user
-
-
-@users_group.command("list")
-@with_appcontext
-def list_command() -> None:
-    """List user accounts."""
-    for user in list_users():
-        unit = user.unit.name if user.unit else "-"
-        state = "active" if user.active else "disabled"
-        click.echo(f"{user.username}\t{user.role}\t{unit}\t{user.email or '-'}\t{state}")
-
-
-@click.group("units")
-def units_group() -> None:
-    """The unit directory (CSV: name, kind, aliases separated by |, emails)."""
-
-
-@units_group.command("import")
-@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@with_appcontext
-def units_import(path: Path) -> None:
-    """Create or update units from a CSV file."""
-    _require_schema()
-    try:
-        created, updated = import_units_csv(path.read_text(encoding="utf-8-sig"))
-    except (DirectoryError, UnicodeDecodeError) as exc:
-        db.session.rollback()
-        raise click.ClickException(f"{path}: {exc}") from None
-    db.session.commit()
-    click.echo(f"created {created}, updated {updated}")
-
-
-@units_group.command("export")
-@click.argument("path", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@with_appcontext
-def units_export(path: Path | None) -> None:
-    """Write the directory as CSV to PATH, or to standard output."""
-    text = export_units_csv()
-    if path:
-        path.write_text(text, encoding="utf-8")
-    else:
-        click.echo(text, nl=False)
-
-
-ALL = (init_command, import_command, users_group, units_group)
