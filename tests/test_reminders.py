@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import email
 import email.policy
+import io
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 
 from tests.conftest import csrf_token, free_port
 from tracker.extensions import db
-from tracker.models import Document, JobLock, ReminderLog, Task, Unit, User
+from tracker.models import Document, JobLock, ReminderLog, Task, TaskUnit, Unit, User
 from tracker.models.base import utcnow
 from tracker.operations import reminders
 from tracker.operations.reminders import RunBusy, send_due_reminders
@@ -287,3 +289,36 @@ def test_without_a_mail_server_digests_go_to_the_outbox(app, ledger):
     outbox = [email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
               for path in (Path(app.instance_path) / "outbox").glob("*.eml")]
     assert sorted(m["Subject"] for m in outbox)[0] == "【督办提醒】省交通运输厅：1 项即将到期"
+
+
+def test_the_seeds_first_refused_then_one_digest_per_unit_then_nothing(app, runner, smtp, tmp_path):
+    """The issue's check: seeds, an address for every unit, a closed port, then a server."""
+    assert runner.invoke(args=["init"]).exit_code == 0
+    exported = tmp_path / "units.csv"
+    assert runner.invoke(args=["units", "export", str(exported)]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(exported.read_text(encoding="utf-8"))))
+    for k, row in enumerate(rows):
+        row["emails"] = f"unit{k}@zj.gov.cn"
+    with (tmp_path / "addressed.csv").open("w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert runner.invoke(args=["units", "import", str(tmp_path / "addressed.csv")]).exit_code == 0
+    with app.app_context():
+        expected = set(db.session.scalars(select(Unit.name).join(TaskUnit, TaskUnit.unit_id == Unit.id)
+                                          .join(Task, Task.id == TaskUnit.task_id)
+                                          .where(Task.status.in_(("not_started", "in_progress")),
+                                                 Task.withdrawn_at.is_(None), Task.deadline <= date(2021, 6, 8))))
+    assert len(expected) > 5
+    port = app.config["MAIL_PORT"]
+    app.config["MAIL_PORT"] = free_port()
+    refused = runner.invoke(args=["reminders", "run", "--today", "2021-06-01"])
+    assert refused.exit_code == 1 and smtp.messages == []
+    app.config["MAIL_PORT"] = port
+    sent = runner.invoke(args=["reminders", "run", "--today", "2021-06-01"])
+    assert sent.exit_code == 0, sent.output
+    assert len(smtp.messages) == len(expected), sent.output
+    assert sorted(m.subject.split("：")[0].removeprefix("【督办提醒】") for m in smtp.messages) == sorted(expected)
+    assert all("/tasks/" in m.text for m in smtp.messages)
+    third = runner.invoke(args=["reminders", "run", "--today", "2021-06-01"])
+    assert third.exit_code == 0 and "没有需要发送的提醒" in third.output and len(smtp.messages) == len(expected)

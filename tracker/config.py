@@ -99,6 +99,7 @@ class Config:
         self.MAIL_USE_SSL = _env_bool("TRACKER_MAIL_USE_SSL", False)
         self.MAIL_USE_TLS = _env_bool("TRACKER_MAIL_USE_TLS", False)
         self.MAIL_PORT = _env_int("TRACKER_MAIL_PORT", 465 if self.MAIL_USE_SSL else 587 if self.MAIL_USE_TLS else 25)
+        self.MAIL_CA_FILE = os.environ.get("TRACKER_MAIL_CA_FILE") or None  # else the system's CAs
         self.MAIL_USERNAME = os.environ.get("TRACKER_MAIL_USERNAME") or None
         self.MAIL_PASSWORD = os.environ.get("TRACKER_MAIL_PASSWORD") or None
         self.MAIL_SENDER = os.environ.get("TRACKER_MAIL_SENDER", "tracker@localhost")

@@ -58,12 +58,14 @@ def _connect(config) -> smtplib.SMTP:
     """A connection to the server: TLS from the start (USE_SSL, port 465), upgraded with
     STARTTLS (USE_TLS, port 587), or plain (port 25 on the office network)."""
     host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
+    # The server's certificate is verified, against the office's own CA when it has one.
+    context = ssl.create_default_context(cafile=config["MAIL_CA_FILE"])
     if config["MAIL_USE_SSL"]:
-        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=ssl.create_default_context())
+        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=context)
     smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
     if config["MAIL_USE_TLS"]:
         try:
-            smtp.starttls(context=ssl.create_default_context())
+            smtp.starttls(context=context)
         except BaseException:
             smtp.close()
             raise
