@@ -322,3 +322,18 @@ def test_the_seeds_first_refused_then_one_digest_per_unit_then_nothing(app, runn
     assert all("/tasks/" in m.text for m in smtp.messages)
     third = runner.invoke(args=["reminders", "run", "--today", "2021-06-01"])
     assert third.exit_code == 0 and "没有需要发送的提醒" in third.output and len(smtp.messages) == len(expected)
+
+
+def test_the_task_page_shows_its_reminders_to_each_their_own(app, client, auth, smtp, ledger):
+    run(app)
+    auth.create("sup", "sup-password", "supervisor")
+    auth.login("sup", "sup-password")
+    page = client.get(f"/tasks/{ledger['overdue']}").text
+    assert "提醒记录" in page and page.count("逾期提醒") == 2 and "省财政厅" in page and "已发送" in page
+    auth.logout()
+    auth.create("cz", "cz-password", "department", "省财政厅")
+    auth.login("cz", "cz-password")
+    page = client.get(f"/tasks/{ledger['overdue']}").text
+    assert page.count("逾期提醒") == 1  # its own unit's reminder only
+    section = page[page.index("提醒记录"):]
+    assert "省财政厅" in section and "省商务厅" not in section

@@ -324,3 +324,37 @@ def _unsent_digests(today: date) -> list[ReminderLog]:
         ReminderLog.kind == "digest", ReminderLog.sent_at.is_(None),
         ReminderLog.for_date.between(today - timedelta(days=7), today))
         .order_by(ReminderLog.for_date, ReminderLog.unit_id)).all()
+
+
+# A task's reminders ------------------------------------------------------------------------
+
+KIND_LABELS = {"due_soon": "到期提醒", "overdue": "逾期提醒", "urge": "催办"}
+
+
+@dataclass
+class Sent:
+    """One reminder about a task, for its page."""
+
+    for_date: date
+    unit: str
+    kind: str
+    sent_at: object  # datetime, or None while unsent
+    error: str | None
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+
+def reminders_of(task: Task, unit_id: int | None = None) -> list[Sent]:
+    """The reminders and 催办 mails about `task` (only `unit_id`'s, when given), newest first;
+    a digest's tasks share its outcome."""
+    item, digest = aliased(ReminderLog), aliased(ReminderLog)
+    query = (select(item.for_date, Unit.name, item.kind, func.coalesce(digest.sent_at, item.sent_at),
+                    func.coalesce(digest.last_error, item.last_error))
+             .join(Unit, Unit.id == item.unit_id).outerjoin(digest, digest.id == item.digest_id)
+             .where(item.task_id == task.id, item.kind.in_(list(KIND_LABELS)))
+             .order_by(item.for_date.desc(), Unit.name))
+    if unit_id is not None:
+        query = query.where(item.unit_id == unit_id)
+    return [Sent(*row) for row in db.session.execute(query)]

@@ -34,6 +34,7 @@ from tracker.models import Task
 from tracker.models.tasks import LIGHT_LABELS, REPORT_KIND_LABELS, ROLE_LABELS, STATUS_LABELS
 from tracker.operations import progress, task_edits
 from tracker.operations.documents import documents_with_task_counts
+from tracker.operations.reminders import reminders_of
 from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
 from tracker.operations.units import all_units
 
@@ -142,6 +143,7 @@ def _task_page(task: Task, status: int = 200, **forms):
         withdraw_url=url_for("tasks.withdraw", task_id=task.id),
         unit_names=task_edits.unit_names() if current_user.is_supervisor else [], kinds=REPORT_KIND_LABELS,
         pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
+        reminders=reminders_of(task, None if current_user.is_supervisor else current_user.unit_id),
         roles=ROLE_LABELS), status
 
 
