@@ -110,6 +110,7 @@ def _run_development_server(no_scheduler: bool, **options) -> None:
         scheduler = BackgroundScheduler(timezone=ZoneInfo(app.config["TIMEZONE"]), daemon=True)
         schedule_reminders(scheduler, app)
         scheduler.start()
+        app.logger.setLevel(logging.INFO)  # each run's outcome, and where the outbox put a mail
         app.logger.warning("development server: reminders scheduled daily at %s in this process",
                            app.config["REMINDER_TIME"])
     ctx.invoke(run_command.callback, **options)
