@@ -145,17 +145,19 @@ BATCH = 10_000
 
 
 def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12, *, today: date = date(2026, 7, 2),
-           after: Mapping[str, int] | None = None) -> dict[str, list[dict]]:
+           after: Mapping[str, int] | None = None, spread_days: int = 3 * 365) -> dict[str, list[dict]]:
     """Rows of a ledger at scale, one list per table of `TABLES`: `tasks` tasks in documents
     of `per_document`, each led by one of `units` units (each with an email address) and
-    supported by two others; deadlines spread over three years around `today` (a tenth
-    without), a third of the tasks finished (done or closed), a fifth with a journal of one
-    to six reports by the lead unit ending in the task's status. Ids follow `after`, the
-    highest id of each table already stored (none by default); reports get theirs from the
-    database. The same arguments give the same rows."""
+    supported by two others; deadlines spread over `spread_days` (three years by default)
+    centred on `today` (a tenth without), a third of the tasks finished (done or closed), a
+    fifth with a journal of one to six reports by the lead unit ending in the task's status.
+    Ids follow `after`, the highest id of each table already stored (none by default); an
+    `after` without "unit" assigns the tasks to units 1..`units`, so a second ledger can go
+    to the units a first one stored (leave out its "unit" rows). Reports get their ids from
+    the database. The same arguments give the same rows."""
     rng = random.Random(seed)
     unit0, document0, task0 = ((after or {}).get(table, 0) for table in ("unit", "document", "task"))
-    start, now = today - timedelta(days=3 * 365 // 2), datetime.combine(today, datetime.min.time(), UTC)
+    start, now = today - timedelta(days=spread_days // 2), datetime.combine(today, datetime.min.time(), UTC)
     rows: dict[str, list[dict]] = {
         "unit": [{"id": u, "name": f"第{u}测试厅", "emails": f"unit{u}@test.gov.cn"}
                  for u in range(unit0 + 1, unit0 + units + 1)],
@@ -177,7 +179,8 @@ def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12
                                         for k, (step, moment) in enumerate(zip(trail, moments))]
         rows["task"].append({"id": task_id, "document_id": document0 + t // per_document + 1, "seq": t % per_document,
                              "text": f"开展第{task_id}项重点工作，推进有关改革任务落地见效。",
-                             "deadline": start + timedelta(days=rng.randrange(3 * 365)) if rng.random() < 0.9 else None,
+                             "deadline": (start + timedelta(days=rng.randrange(spread_days))
+                                          if rng.random() < 0.9 else None),
                              "status": status, "created_at": updated - timedelta(days=400), "updated_at": updated})
         rows["task_unit"] += [{"task_id": task_id, "unit_id": unit, "role": "lead" if position == 0 else "support",
                                "position": position} for position, unit in enumerate(assigned)]
