@@ -8,6 +8,7 @@ embedded default, `./scripts/run`), each message is written as an .eml file to
 
 from __future__ import annotations
 
+import functools
 import smtplib
 import ssl
 import uuid
@@ -58,18 +59,23 @@ def _connect(config) -> smtplib.SMTP:
     """A connection to the server: TLS from the start (USE_SSL, port 465), upgraded with
     STARTTLS (USE_TLS, port 587), or plain (port 25 on the office network)."""
     host, port = config["MAIL_SERVER"], config["MAIL_PORT"]
-    # The server's certificate is verified, against the office's own CA when it has one.
-    context = ssl.create_default_context(cafile=config["MAIL_CA_FILE"])
     if config["MAIL_USE_SSL"]:
-        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=context)
+        return smtplib.SMTP_SSL(host, port, timeout=TIMEOUT, context=_tls_context(config["MAIL_CA_FILE"]))
     smtp = smtplib.SMTP(host, port, timeout=TIMEOUT)
     if config["MAIL_USE_TLS"]:
         try:
-            smtp.starttls(context=context)
+            smtp.starttls(context=_tls_context(config["MAIL_CA_FILE"]))
         except BaseException:
             smtp.close()
             raise
     return smtp
+
+
+@functools.lru_cache(maxsize=4)
+def _tls_context(ca_file: str | None) -> ssl.SSLContext:
+    """The server's certificate is verified, against the office's own CA when it has one.
+    Built once: loading the system's CA bundle takes longer than sending a digest."""
+    return ssl.create_default_context(cafile=ca_file)
 
 
 def _to_outbox(message: EmailMessage) -> None:

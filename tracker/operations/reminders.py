@@ -131,20 +131,21 @@ def _send_digests(report: Report) -> list[Mail]:
     """Each unit's digest; returns the units with tasks to hear of but no address."""
     today, config = report.today, current_app.config
     items = _due_items(today, config["REMIND_THRESHOLDS"], config["OVERDUE_REPEAT_DAYS"])
-    units = {unit.id: unit for unit in db.session.scalars(select(Unit).where(Unit.id.in_(list(items))))}
-    recipients = _recipients(list(units))
+    # Names and addresses as plain values: each digest commits, which would expire ORM objects.
+    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(items)))).all())
+    recipients = _recipients(list(names))
     unreachable = []
-    for unit in sorted(units.values(), key=lambda u: u.name):
-        due = items[unit.id]
-        mail = Mail(unit.name, recipients.get(unit.id, []), sum(i.kind == "overdue" for i in due),
+    for unit_id, name in sorted(names.items(), key=lambda pair: pair[1]):
+        due = items[unit_id]
+        mail = Mail(name, recipients.get(unit_id, []), sum(i.kind == "overdue" for i in due),
                     sum(i.kind == "due_soon" for i in due))
         if not mail.recipients:
             mail.state = "no_address"
             unreachable.append(mail)
         elif report.dry_run:
-            mail.state = "already" if _sent_digest(unit.id, today) else "would_send"
+            mail.state = "already" if _sent_digest(unit_id, today) else "would_send"
         else:
-            _deliver_digest(unit, due, mail, today)
+            _deliver_digest(unit_id, due, mail, today)
             JobLock.renew(LOCK)
         report.digests.append(mail)
     return unreachable
@@ -219,13 +220,13 @@ def _digest_row(unit_id: int, today: date) -> ReminderLog | None:
         ReminderLog.task_id.is_(None)))
 
 
-def _deliver_digest(unit: Unit, items: list[Item], mail: Mail, today: date) -> None:
-    row = _digest_row(unit.id, today)
+def _deliver_digest(unit_id: int, items: list[Item], mail: Mail, today: date) -> None:
+    row = _digest_row(unit_id, today)
     if row is not None and row.sent_at is not None:
         mail.state = "already"
         return
     if row is None:
-        row = ReminderLog(unit_id=unit.id, kind="digest", for_date=today, attempts=0)
+        row = ReminderLog(unit_id=unit_id, kind="digest", for_date=today, attempts=0)
         db.session.add(row)
         try:
             db.session.flush()
@@ -235,18 +236,18 @@ def _deliver_digest(unit: Unit, items: list[Item], mail: Mail, today: date) -> N
             return
     else:  # claimed earlier today and not sent: its tasks are chosen anew
         db.session.execute(delete(ReminderLog).where(ReminderLog.digest_id == row.id))
-    db.session.add_all(ReminderLog(unit_id=unit.id, task_id=i.task_id, kind=i.kind, for_date=today,
+    db.session.add_all(ReminderLog(unit_id=unit_id, task_id=i.task_id, kind=i.kind, for_date=today,
                                    threshold=i.threshold, deadline=i.deadline, digest_id=row.id) for i in items)
     row.attempts += 1
     db.session.commit()  # claimed: from here on no other run sends this digest
-    context = {"unit": unit, "today": today, "mail": mail, "settings": external_url("auth.settings"),
+    context = {"today": today, "mail": mail, "settings": external_url("auth.settings"),
                "lead": [i for i in items if i.role == "lead"], "support": [i for i in items if i.role == "support"]}
-    _deliver(row, mail, _digest_subject(unit, mail), "mail/digest", context)
+    _deliver(row, mail, _digest_subject(mail), "mail/digest", context)
 
 
-def _digest_subject(unit: Unit, mail: Mail) -> str:
+def _digest_subject(mail: Mail) -> str:
     parts = [f"{mail.overdue} 项已逾期" if mail.overdue else "", f"{mail.due_soon} 项即将到期" if mail.due_soon else ""]
-    return f"【督办提醒】{unit.name}：{'，'.join(p for p in parts if p)}"
+    return f"【督办提醒】{mail.name}：{'，'.join(p for p in parts if p)}"
 
 
 def _deliver(row: ReminderLog, mail: Mail, subject: str, template: str, context: dict) -> None:
