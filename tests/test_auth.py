@@ -98,7 +98,7 @@ def test_change_password(client, auth):
     assert 'href="/auth/password">修改密码</a>' in client.get("/").text
     response = change_password(client, "correct horse", "battery staple")
     assert response.status_code == 302 and response.headers["Location"] == "/"
-    assert "密码已修改。" in client.get("/").text
+    assert "密码已修改" in client.get("/").text
     auth.logout()
     assert "用户名或密码错误" in auth.login("alice", "correct horse").text
     assert auth.login("alice", "battery staple").headers["Location"] == "/"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
 from pathlib import Path
 
-from flask import Flask, render_template
+from flask import Flask, Response, jsonify, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from tracker import commands
@@ -27,13 +30,23 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     if config:
         app.config.update(config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    register_proxy(app)
     register_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
     register_errorhandlers(app)
     register_filters(app)
+    register_security_headers(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRACKER_PROXY_COUNT reverse proxies, the client's address, scheme and host come
+    from their X-Forwarded-* headers (login throttling and the audit log need the address)."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 class IdConverter(IntegerConverter):
@@ -62,8 +75,15 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.active else None  # a deactivated account is logged out
+        """The user of a session or remember-me cookie: its id and session token must both
+        match (`User.get_id`), and the account be active."""
+        number, _, token = user_id.partition(".")
+        if not number.isdigit() or int(number) > MAX_ID or not token:
+            return None  # a cookie from before session tokens, or forged
+        user = db.session.get(User, int(number))
+        if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+            return None
+        return user
 
 
 @event.listens_for(Engine, "connect")
@@ -108,13 +128,44 @@ def register_filters(app: Flask) -> None:
     app.template_filter("localtime")(office_time)
 
 
+ERROR_MESSAGES = {400: "请求无效", 401: "需要登录或有效的 API 令牌", 403: "无权访问", 404: "未找到",
+                  405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误"}
+
+
 def register_errorhandlers(app: Flask) -> None:
     def render_error(error):
         code = getattr(error, "code", 500)
         if code == 500:
             # A failed statement leaves the session unusable; the page itself needs it (current_user).
             db.session.rollback()
+        if request.path.startswith("/api/"):  # other systems get JSON, never an HTML page
+            return jsonify(error=_message(error, code)), code
+        if code in (401, 405, 429):
+            return render_template("errors/generic.html", code=code, message=ERROR_MESSAGES[code]), code
         return render_template(f"errors/{code}.html"), code
 
-    for code in (400, 403, 404, 413, 500):
+    for code in ERROR_MESSAGES:
         app.errorhandler(code)(render_error)
+
+
+def _message(error: Exception, code: int) -> str:
+    """The description given to `abort(code, description)`, else the status's own message."""
+    if isinstance(error, HTTPException) and error.description != type(error).description:
+        return error.description
+    return ERROR_MESSAGES[code]
+
+
+# Pages, styles and scripts come from the app itself: nothing inline, nothing from elsewhere.
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                           "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                           "form-action 'self'; frame-ancestors 'none'")
+
+
+def register_security_headers(app: Flask) -> None:
+    @app.after_request
+    def security_headers(response: Response) -> Response:
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")  # frame-ancestors for older browsers
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response

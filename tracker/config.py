@@ -7,7 +7,11 @@ import os
 import re
 import secrets
 import tempfile
+from datetime import timedelta
 from pathlib import Path
+
+
+MIN_SECRET_KEY = 32  # characters; the generated key has 64
 
 
 class ConfigError(RuntimeError):
@@ -92,6 +96,9 @@ class Config:
         instance = Path(instance_path)
         self.ENV_NAME = os.environ.get("TRACKER_ENV", "development")
         self.SECRET_KEY = _secret_key(instance)
+        if self.ENV_NAME == "production" and len(self.SECRET_KEY) < MIN_SECRET_KEY:
+            raise ConfigError(f"TRACKER_SECRET_KEY must be at least {MIN_SECRET_KEY} characters in production "
+                              f"(e.g. python -c 'import secrets; print(secrets.token_hex(32))')")
         self.SQLALCHEMY_DATABASE_URI = os.environ.get(
             "TRACKER_DATABASE_URL", f"sqlite:///{instance / 'tracker.sqlite'}")
         # Unset: mails are written to instance/outbox/ instead of sent (see tracker/mail.py).
@@ -134,9 +141,16 @@ class Config:
         # A CSRF token lives as long as the login session, so a supervisor who spends an
         # hour correcting an import preview does not lose the work to an expired token.
         self.WTF_CSRF_TIME_LIMIT = None
-        self.SESSION_COOKIE_HTTPONLY = True
-        self.SESSION_COOKIE_SAMESITE = "Lax"
-        self.REMEMBER_COOKIE_HTTPONLY = True
+        # Cookies: never read by scripts, not sent by other sites' forms, and over HTTPS
+        # only in production (a development server speaks plain HTTP).
+        production = self.ENV_NAME == "production"
+        self.SESSION_COOKIE_HTTPONLY = self.REMEMBER_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.REMEMBER_COOKIE_SECURE = production
+        self.REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("TRACKER_REMEMBER_DAYS", 14))
+        # Behind a reverse proxy (nginx), the number of proxies whose X-Forwarded-For/-Proto/
+        # -Host headers are trusted (werkzeug's ProxyFix); 0 when the app faces clients itself.
+        self.PROXY_COUNT = _env_int("TRACKER_PROXY_COUNT", 0)
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     def as_dict(self) -> dict:

@@ -49,6 +49,8 @@ def login():
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        current_user.end_sessions()  # a copied session or remember-me cookie stops working too
+        db.session.commit()
         logout_user()
         flash("已退出登录", "info")
     return redirect(url_for("auth.login"))
@@ -66,7 +68,8 @@ def password():
             flash(str(exc), "danger")
         else:
             db.session.commit()
-            flash("密码已修改。", "info")
+            login_user(current_user._get_current_object())  # the change ended every session, this one too
+            flash("密码已修改，其他设备上的登录已退出。", "info")
             return redirect(url_for("main.index"))
     return render_template("auth/password.html", form=form, min_length=MIN_PASSWORD_LENGTH)
 

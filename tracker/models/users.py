@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -36,11 +37,22 @@ class User(UserMixin, db.Model):
     # The user's address gets their unit's reminder digests (a supervisor's: the weekly
     # summary) unless they opt out.
     reminders_opt_out: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Part of the id kept in the session and the remember-me cookie: a new one (logout,
+    # a password change, deactivation) ends every session and remembered login at once.
+    session_token: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(16))
 
     unit: Mapped[Unit | None] = relationship()
 
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password)
+        self.end_sessions()
+
+    def end_sessions(self) -> None:
+        """Log this user out everywhere: their session and remember-me cookies stop working."""
+        self.session_token = secrets.token_hex(16)
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token}"
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

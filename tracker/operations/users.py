@@ -74,6 +74,8 @@ def set_active(user: User, active: bool, acting: User) -> None:
     if user.id == acting.id and not active:
         raise UserError("不能停用自己的账号")
     user.active = active
+    if not active:
+        user.end_sessions()
     db.session.flush()
 
 
