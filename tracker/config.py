@@ -10,7 +10,6 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-
 MIN_SECRET_KEY = 32  # characters; the generated key has 64
 
 
