@@ -7,31 +7,69 @@ import email.policy
 import os
 import re
 import socket
-import uuid
 from typing import NamedTuple
 
 import pytest
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.databases import PostgresDatabases
 from tracker.app import create_app
 from tracker.extensions import db
 from tracker.operations.users import create_user
 
+# The database every test's app runs on: SQLite files by default; with
+# TRACKER_TEST_DATABASE=postgresql (the second pass of ./scripts/test), a fresh database on the
+# server of TRACKER_TEST_POSTGRES_URL for each app.
+ON_POSTGRES = os.environ.get("TRACKER_TEST_DATABASE", "sqlite") == "postgresql"
+_postgres: PostgresDatabases | None = None
+
 
 def make_app(tmp_path, database_url: str | None = None, **extra):
     """The app on a migrated database, its instance folder (secret key, upload jobs) in tmp_path."""
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": "test",
-        "SQLALCHEMY_DATABASE_URI": database_url or f"sqlite:///{tmp_path / 'test.sqlite'}",
-        **extra,
-    }, instance_path=tmp_path / "instance")
+    if database_url is None and ON_POSTGRES:
+        database_url = _fresh_postgres_database(tmp_path)
+    return _build(tmp_path, database_url or f"sqlite:///{tmp_path / 'test.sqlite'}", **extra)
+
+
+def _fresh_postgres_database(tmp_path) -> str:
+    def migrate(url: str) -> None:
+        app = _build(tmp_path / "template", url)
+        with app.app_context():
+            db.engine.dispose()  # a template must have no connections when it is copied
+
+    return _postgres_databases().create(migrate)
+
+
+def _build(tmp_path, database_url: str, **extra):
+    app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": database_url, **extra},
+                     instance_path=tmp_path / "instance")
     with app.app_context():
         upgrade()
     return app
+
+
+def _postgres_databases() -> PostgresDatabases:
+    global _postgres
+    if _postgres is None:
+        url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
+        if not url:
+            raise pytest.UsageError("PostgreSQL tests need TRACKER_TEST_POSTGRES_URL (./scripts/test sets it)")
+        _postgres = PostgresDatabases(url)
+    return _postgres
+
+
+@pytest.fixture(autouse=True)
+def _drop_test_databases():
+    """The PostgreSQL databases a test's apps were given go when it ends."""
+    yield
+    if _postgres is not None:
+        _postgres.drop_created()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    if _postgres is not None:
+        _postgres.close()
 
 
 @pytest.fixture
@@ -102,17 +140,10 @@ def pg_url():
 @pytest.fixture
 def pg_app(tmp_path, pg_url):
     """The app on a fresh PostgreSQL database (migrated), dropped afterwards."""
-    name = f"tracker_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    app = make_app(tmp_path, make_url(pg_url).set(database=name).render_as_string(hide_password=False))
+    app = make_app(tmp_path, _fresh_postgres_database(tmp_path))
     yield app
     with app.app_context():
         db.engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
 
 
 class Received(NamedTuple):

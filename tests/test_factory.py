@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import ON_POSTGRES
 from tracker.app import create_app
 from tracker.config import Config, ConfigError
 
@@ -86,7 +87,8 @@ def test_bad_number_is_a_clear_error(tmp_path, monkeypatch):
 
 def test_factory_applies_test_config(app):
     assert app.testing
-    assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("test.sqlite")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    assert uri.startswith("postgresql+psycopg://") if ON_POSTGRES else uri.endswith("test.sqlite")
     assert Path(app.template_folder) == ROOT / "templates"
 
 

@@ -4,7 +4,7 @@ crafted fields, values that do not fit their columns, the preview's review aids.
 import threading
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import create_engine, insert, select
 
 from tests.conftest import AuthActions, csrf_token
 from tests.factories import PLAN, add_unit, login_supervisor, preview_fields, upload
@@ -244,18 +244,18 @@ def test_a_revision_naming_units_by_alias_changes_nothing_else(app, client, supe
 
 def test_pages_are_read_while_a_long_import_writes(app, client, supervisor):
     """A large import writes in one long transaction; its spilled pages must not lock the
-    other requests out (SQLite's WAL journal)."""
-    import sqlite3
-
-    path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
-    writer = sqlite3.connect(path, isolation_level=None)
+    other requests out (SQLite's WAL journal; PostgreSQL's MVCC)."""
+    engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"])
     try:
-        writer.execute("PRAGMA cache_size=1")  # spill to the database file at once, as a large import does
-        writer.execute("BEGIN")
-        writer.executemany("INSERT INTO unit (name, kind, emails, needs_review, created_at) "
-                           "VALUES (?, 'department', '', 0, '2026-01-01')", [(f"单位{k}",) for k in range(5000)])
-        page = client.get("/units/")
-        assert page.status_code == 200 and "单位4999" not in page.text
+        with engine.connect() as writer:
+            if engine.dialect.name == "sqlite":
+                writer.exec_driver_sql("PRAGMA cache_size=1")  # spill to the database file at once, as a large import does
+                writer.rollback()  # end the transaction the pragma autobegan; the writes come in their own
+            transaction = writer.begin()
+            writer.execute(insert(Unit.__table__), [{"name": f"单位{k}", "kind": "department", "emails": "",
+                                                     "needs_review": False} for k in range(5000)])
+            page = client.get("/units/")
+            assert page.status_code == 200 and "单位4999" not in page.text
+            transaction.rollback()
     finally:
-        writer.execute("ROLLBACK")
-        writer.close()
+        engine.dispose()
