@@ -150,6 +150,14 @@ class Config:
         # Behind a reverse proxy (nginx), the number of proxies whose X-Forwarded-For/-Proto/
         # -Host headers are trusted (werkzeug's ProxyFix); 0 when the app faces clients itself.
         self.PROXY_COUNT = _env_int("TRACKER_PROXY_COUNT", 0)
+        # Login throttling (tracker/operations/throttle.py): within the window, this many failed
+        # logins refuse an account, and this many from one address every login from it (0: no limit).
+        self.LOGIN_WINDOW_MINUTES = _env_int("TRACKER_LOGIN_WINDOW_MINUTES", 15)
+        self.LOGIN_MAX_FAILURES = _env_int("TRACKER_LOGIN_MAX_FAILURES", 10)
+        self.LOGIN_MAX_FAILURES_PER_ADDRESS = _env_int("TRACKER_LOGIN_MAX_FAILURES_PER_ADDRESS", 50)
+        if self.LOGIN_WINDOW_MINUTES < 1 or min(self.LOGIN_MAX_FAILURES, self.LOGIN_MAX_FAILURES_PER_ADDRESS) < 0:
+            raise ConfigError("TRACKER_LOGIN_WINDOW_MINUTES must be at least 1, and the TRACKER_LOGIN_MAX_FAILURES "
+                              "settings 0 or more")
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     def as_dict(self) -> dict:

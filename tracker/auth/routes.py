@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+import math
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from tracker.extensions import db
-from tracker.models import User
-from tracker.operations.users import MIN_PASSWORD_LENGTH, UserError, change_password, update_settings
+from tracker.operations import audit, throttle
+from tracker.operations.users import (
+    MIN_PASSWORD_LENGTH,
+    UserError,
+    authenticate,
+    change_password,
+    spend_password_check,
+    update_settings,
+)
 
 from .forms import LoginForm, LogoutForm, PasswordForm, SettingsForm
 
@@ -33,22 +41,43 @@ def login():
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = db.session.scalar(select(User).where(User.username == form.username.data.strip()))
-        # One message for an unknown user, a wrong password and a disabled account.
-        if user is None or not user.check_password(form.password.data) or not user.active:
+        username, address = form.username.data.strip(), request.remote_addr or "unknown"
+        # Refused before the password is looked at, in the time a check takes.
+        wait = throttle.retry_after(username, address)
+        if wait is not None:
+            spend_password_check(form.password.data)
+            return _throttled(form, username, wait)
+        user = authenticate(username, form.password.data)
+        if user is None:
+            # One message for an unknown user, a wrong password and a disabled account.
+            throttle.record_failure(username, address)
+            audit.record("login_failed", username=username)
+            db.session.commit()
             flash("用户名或密码错误", "danger")
             return render_template("auth/login.html", form=form), 200
         login_user(user, remember=form.remember.data)
         user.record_login()
+        audit.record("login", user=user)
         db.session.commit()
         return redirect(_safe_next(request.args.get("next")) or url_for("main.index"))
     return render_template("auth/login.html", form=form)
+
+
+def _throttled(form: LoginForm, username: str, wait: timedelta):
+    """The login page, answering 429: too many failures for the name or from the address."""
+    seconds = math.ceil(wait.total_seconds())
+    minutes = math.ceil(seconds / 60)
+    audit.record("login_throttled", detail=f"{minutes} 分钟后解除", username=username)
+    db.session.commit()
+    flash(f"登录失败次数过多，请 {minutes} 分钟后再试。", "danger")
+    return render_template("auth/login.html", form=form), 429, {"Retry-After": str(seconds)}
 
 
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
     if LogoutForm().validate_on_submit():
+        audit.record("logout")
         current_user.end_sessions()  # a copied session or remember-me cookie stops working too
         db.session.commit()
         logout_user()

@@ -35,6 +35,7 @@ from tracker.parsing.text import squeeze
 from tracker.parsing.units import canonical
 from tracker.sources import document_text
 
+from . import audit
 from .units import find_unit, resolve_unit
 
 BATCH = 500  # new tasks written (and let go) at a time; the import's progress is reported after each batch
@@ -356,6 +357,9 @@ def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None
             doc.tasks.remove(task)
     record.kept = len(result.kept_removed)
     db.session.flush()
+    audit.record("import", f"{doc.number or ''} {doc.title}".strip(), f"新文件：任务 {len(plan.tasks)} 项" if plan.status == "new"
+                 else f"修订：新增 {record.added} 项、修改 {record.changed} 项、删除 {record.removed} 项（有进展而保留 {record.kept} 项）",
+                 user=user)
     return result
 
 

@@ -27,6 +27,7 @@ from tracker.mail import MailError, send_mail
 from tracker.models import ExtensionRequest, ProgressReport, ReminderLog, Task, User
 from tracker.models.base import utcnow
 from tracker.models.tasks import STATUS_LABELS
+from tracker.operations import audit
 
 DEPARTMENT_STATUSES = ("not_started", "in_progress", "done")
 
@@ -78,6 +79,7 @@ def confirm_done(task: Task, user: User, text: str = "") -> ProgressReport:
     task.status = "closed"
     entry = _journal(task, user, "confirm", text.strip())
     db.session.flush()
+    audit.record("confirm", f"task {task.id}", text.strip() or None, user=user)
     return entry
 
 
@@ -90,6 +92,7 @@ def send_back(task: Task, user: User, reason: str) -> ProgressReport:
     task.status, task.finished_at = "in_progress", None
     entry = _journal(task, user, "send_back", reason.strip())
     db.session.flush()
+    audit.record("send_back", f"task {task.id}", reason.strip(), user=user)
     return entry
 
 
@@ -128,9 +131,10 @@ def decide_extension(request: ExtensionRequest, user: User, approve: bool, reaso
         text = f"同意延期至 {request.requested_deadline.isoformat()}（原定 {request.original_deadline or '未定'}）"
     else:
         text = "不同意延期"
-    _journal(task, user, "extension_approved" if approve else "extension_refused",
-             text + (f"：{reason.strip()}" if reason.strip() else ""))
+    entry = _journal(task, user, "extension_approved" if approve else "extension_refused",
+                     text + (f"：{reason.strip()}" if reason.strip() else ""))
     db.session.flush()
+    audit.record(entry.kind, f"task {task.id}", entry.text, user=user)
     return request
 
 
@@ -189,10 +193,11 @@ def urge(task: Task, user: User, today: date) -> Urged:
             outcome.sent.append(unit.name)
     if not outcome.sent and not outcome.failed:
         raise ProgressError(_urge_refusal(outcome))
-    _journal(task, user, "urge", "催办：" + "；".join(
+    entry = _journal(task, user, "urge", "催办：" + "；".join(
         part for part in (f"已发送 {'、'.join(outcome.sent)}" if outcome.sent else "",
                           f"发送失败 {'、'.join(outcome.failed)}" if outcome.failed else "") if part))
     db.session.flush()
+    audit.record("urge", f"task {task.id}", entry.text, user=user)
     return outcome
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, Unit, UnitAlias, User
 from tracker.models.base import utcnow
+from tracker.operations import audit
 
 from .progress import StaleTask
 from .units import find_unit
@@ -73,6 +74,7 @@ def edit_task(task: Task, user: User, version: int, text: str, deadline: date | 
     if changes:
         _journal(task, user, "edit", "修改：" + "；".join(changes))
         db.session.flush()
+        audit.record("task_edit", f"task {task.id}", "；".join(changes), user=user)
     return changes
 
 
@@ -90,6 +92,7 @@ def add_task(document: Document, user: User, section: str, text: str, deadline: 
     db.session.flush()
     _journal(task, user, "add", f"手工添加任务；牵头单位：{_names(leads)}；配合单位：{_names(task.supports())}")
     db.session.flush()
+    audit.record("task_add", f"task {task.id}", f"{document.label}：{text[:60]}", user=user)
     return task
 
 
@@ -111,6 +114,7 @@ def withdraw_task(task: Task, user: User, reason: str) -> Withdrawal:
         raise WithdrawalError("请填写撤销理由。")
     if task.withdrawn_at is not None:
         raise WithdrawalError("该任务已撤销。")
+    audit.record("task_withdraw", f"task {task.id}", f"{reason.strip()}（{task.text[:60]}）", user=user)
     if not task.reports:
         task.document.tasks.remove(task)  # deleted as an orphan, and out of the collection
         db.session.flush()
@@ -125,6 +129,7 @@ def withdraw_document(document: Document, user: User, reason: str) -> Withdrawal
     """Withdraw a document with its tasks; the document stays (withdrawn) while any is archived."""
     if not reason.strip():
         raise WithdrawalError("请填写撤销理由。")
+    audit.record("document_withdraw", document.label, reason.strip(), user=user)
     outcome = Withdrawal(0, 0)
     for task in [t for t in document.tasks if t.withdrawn_at is None]:
         step = withdraw_task(task, user, f"随文件撤销。{reason.strip()}")

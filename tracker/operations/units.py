@@ -16,6 +16,7 @@ from tracker.extensions import db
 from tracker.models import ProgressReport, ReminderLog, Task, TaskUnit, Unit, UnitAlias, UnitMerge, User
 from tracker.models.tasks import ROLES
 from tracker.models.units import UNIT_KINDS
+from tracker.operations import audit
 from tracker.parsing.units import canonical
 
 CSV_FIELDS = ("name", "kind", "aliases", "emails")
@@ -113,6 +114,7 @@ def set_emails(unit: Unit, text: str) -> None:
     """The unit's contact addresses, separated by commas, semicolons or spaces."""
     unit.emails = _email_field(text)
     db.session.flush()
+    audit.record("unit_emails", unit.name, unit.emails or "（无）")
 
 
 def _email_field(text: str) -> str:
@@ -139,6 +141,7 @@ def add_alias(unit: Unit, name: str) -> str:
         raise ReviewError(f"“{alias}”已是另一单位“{clash.name}”的名称或别名，不能重复使用。")
     unit.aliases.append(UnitAlias(name=alias))
     db.session.flush()
+    audit.record("unit_alias_add", unit.name, alias)
     return alias
 
 
@@ -149,6 +152,7 @@ def remove_alias(unit: Unit, alias_id: int) -> str:
         raise ReviewError("该别名不存在或已删除。")
     unit.aliases.remove(alias)
     db.session.flush()
+    audit.record("unit_alias_remove", unit.name, alias.name)
     return alias.name
 
 
@@ -222,6 +226,7 @@ def confirm_unit(unit: Unit) -> None:
         raise ReviewError(f"“{unit.name}”不是待核实单位，未作改动。")
     unit.needs_review = False
     db.session.flush()
+    audit.record("unit_confirm", unit.name)
 
 
 def merge_preview(source: Unit, target: Unit) -> MergePreview:
@@ -263,6 +268,8 @@ def merge_unit(source: Unit, target: Unit, user: User | None) -> UnitMerge:
     db.session.flush()  # frees its name and aliases
     target.aliases.extend(UnitAlias(name=name) for name in preview.aliases)
     db.session.flush()
+    audit.record("merge", record.source_name, f"并入“{record.target_name}”：任务 {record.tasks} 项、账号 {record.accounts} 个、"
+                 f"进度报告 {record.reports} 条、提醒记录 {record.reminders} 条", user=user)
     return record
 
 

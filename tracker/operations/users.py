@@ -1,17 +1,26 @@
-"""Creating and listing user accounts, changing and resetting passwords, and the
-administrators' changes: role, unit, email, deactivation."""
+"""Creating and listing user accounts, checking a login's password, changing and resetting
+passwords, and the administrators' changes: role, unit, email, deactivation. Each change is
+in the audit log."""
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from tracker.extensions import db
 from tracker.models import Unit, User
 from tracker.models.users import ROLES
+from tracker.operations import audit
 from tracker.operations.units import EMAIL, find_unit
 
 # `tracker users add` sets no minimum, so new passwords get this one.
 MIN_PASSWORD_LENGTH = 8
+
+# Nobody's password, hashed as real ones are: checked in place of an account's, it makes an
+# unknown name or a deactivated account cost what a real one does.
+_NOBODY_HASH = generate_password_hash(secrets.token_urlsafe(16))
 
 
 class UserError(ValueError):
@@ -57,9 +66,12 @@ def update_account(user: User, role: str, unit_name: str, email: str, acting: Us
     always remains."""
     if user.id == acting.id and role != user.role:
         raise UserError("不能修改自己的角色")
+    before = _describe(user)
     user.unit, user.email = _unit_for(role, unit_name), _email(email)
     user.role = role
     db.session.flush()
+    if _describe(user) != before:
+        audit.record("user_update", user.username, f"{before} → {_describe(user)}", user=acting)
 
 
 def update_settings(user: User, email: str, receive_reminders: bool) -> None:
@@ -67,6 +79,8 @@ def update_settings(user: User, email: str, receive_reminders: bool) -> None:
     department user's: the unit's daily digests; a supervisor's: the weekly summary)."""
     user.email, user.reminders_opt_out = _email(email), not receive_reminders
     db.session.flush()
+    audit.record("settings", user.username, f"邮箱：{user.email or '无'}；提醒邮件：{'接收' if receive_reminders else '不接收'}",
+                 user=user)
 
 
 def set_active(user: User, active: bool, acting: User) -> None:
@@ -77,6 +91,7 @@ def set_active(user: User, active: bool, acting: User) -> None:
     if not active:
         user.end_sessions()
     db.session.flush()
+    audit.record("user_reactivate" if active else "user_deactivate", user.username, user=acting)
 
 
 def _taken(username: str) -> bool:
@@ -87,7 +102,12 @@ def _insert(user: User, password: str) -> User:
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
+    audit.record("user_create", user.username, _describe(user))
     return user
+
+
+def _describe(user: User) -> str:
+    return f"角色：{user.role_label}；单位：{user.unit.name if user.unit else '无'}；邮箱：{user.email or '无'}"
 
 
 def _unit_for(role: str, unit_name: str) -> Unit | None:
@@ -115,11 +135,27 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
+def authenticate(username: str, password: str) -> User | None:
+    """The active account called `username` if `password` is its password. One password hash is
+    checked whatever the name, so the time taken does not tell which names exist."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None or not user.active:
+        spend_password_check(password)
+        return None
+    return user if user.check_password(password) else None
+
+
+def spend_password_check(password: str) -> None:
+    """Take the time checking a password takes, against no account."""
+    check_password_hash(_NOBODY_HASH, password)
+
+
 def change_password(user: User, old: str, new: str) -> None:
     """A user's own change: the current password must be given."""
     if not user.check_password(old):
         raise UserError("原密码不正确")
     _apply_password(user, new)
+    audit.record("password_change", user.username, user=user)
 
 
 def set_password(username: str, new: str) -> User:
@@ -128,6 +164,7 @@ def set_password(username: str, new: str) -> User:
     if user is None:
         raise UserError(f"用户 {username!r} 不存在")
     _apply_password(user, new)
+    audit.record("password_reset", user.username)
     return user
 
 
