@@ -101,12 +101,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from tracker.admin.routes import bp as admin_bp
+    from tracker.api.routes import bp as api_bp
     from tracker.auth.routes import bp as auth_bp
     from tracker.calendar.routes import bp as calendar_bp
     from tracker.imports.routes import bp as imports_bp
     from tracker.main.routes import bp as main_bp
     from tracker.reports.routes import bp as reports_bp
     from tracker.tasks.routes import bp as tasks_bp
+    from tracker.tokens.routes import bp as tokens_bp
     from tracker.units.routes import bp as units_bp
 
     app.register_blueprint(auth_bp)
@@ -117,6 +119,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calendar_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(tokens_bp)
+    app.register_blueprint(api_bp)
+    csrf.exempt(api_bp)  # the API checks CSRF itself: for session requests, not for bearer tokens
 
 
 def register_commands(app: Flask) -> None:
