@@ -179,7 +179,7 @@ def test_every_admin_route_refuses_a_supervisor_and_a_department(app, auth):
     admin_only = [rule for rule in app.url_map.iter_rules()
                   if getattr(app.view_functions[rule.endpoint], "admin_only", False)]
     assert {rule.endpoint for rule in admin_only} == {
-        "admin.users", "admin.new_user", "admin.user", "admin.reset_password", "admin.activate"}
+        "admin.users", "admin.new_user", "admin.user", "admin.reset_password", "admin.activate", "admin.audit"}
     target = user_id(app, "dept")
     for client in (supervisor.client, department.client):
         token = csrf_token(client.get("/").text)
