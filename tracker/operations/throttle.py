@@ -34,7 +34,7 @@ def retry_after(username: str, address: str, now: datetime | None = None) -> tim
     config = current_app.config
     ends = [_locked_until(LoginAttempt.username == username, config["LOGIN_MAX_FAILURES"], now),
             _locked_until(LoginAttempt.address == address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"], now)]
-    last = max((end for end in ends if end is not None and end > now), default=None)
+    last = max((end for end in ends if end is not None), default=None)
     return last - now if last is not None else None
 
 
