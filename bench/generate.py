@@ -12,15 +12,21 @@ load one stage each (a hostile paste can take any of them).
 database named by TRACKER_DATABASE_URL (after `tracker init`):
 
     python bench/generate.py --tasks 100000 --units 300 --documents 2000 [--seed N] [--today YYYY-MM-DD]
+        [--accounts PREFIX [--supervisors 3] < password]
+
+With `--accounts` it also adds login accounts (`accounts`), all with the password read from
+the first line of stdin: a department account PREFIX-unit<id> for each generated unit and
+`--supervisors` supervisors PREFIX-sup<k>.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import secrets
 import sys
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -187,16 +193,31 @@ def ledger(tasks: int, units: int = 120, per_document: int = 200, seed: int = 12
     return rows
 
 
-def fill(tasks: int, units: int, documents: int, seed: int, today: date | None = None) -> dict[str, int]:
+def accounts(unit_ids: Iterable[int], supervisors: int, password_hash: str, prefix: str = "bench") -> list[dict]:
+    """Rows of the user table: a department account `{prefix}-unit{id}` for each unit of
+    `unit_ids`, then `supervisors` supervisors `{prefix}-sup{k}`, all with `password_hash`
+    (one hash for all: hashing is slow by design, and checking it is what logins cost)."""
+    def row(username: str, role: str, unit_id: int | None) -> dict:
+        return {"username": username, "password_hash": password_hash, "role": role, "unit_id": unit_id,
+                "active": True, "session_token": secrets.token_hex(16)}
+
+    return ([row(f"{prefix}-unit{u}", "department", u) for u in unit_ids]
+            + [row(f"{prefix}-sup{k}", "supervisor", None) for k in range(1, supervisors + 1)])
+
+
+def fill(tasks: int, units: int, documents: int, seed: int, today: date | None = None, *,
+         password: str | None = None, supervisors: int = 0, prefix: str = "bench") -> dict[str, int]:
     """Add a ledger to the app's database (TRACKER_DATABASE_URL) in batches of Core inserts;
-    the rows inserted per table."""
+    the rows inserted per table. With `password`, also the `accounts` of its units and
+    `supervisors` supervisors (counted as "user")."""
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from sqlalchemy import func, insert, select, text
+    from werkzeug.security import generate_password_hash
 
     from tracker.app import create_app
     from tracker.clock import office_today
     from tracker.extensions import db
-    from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
+    from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit, User
 
     models = dict(zip(TABLES, (Unit, Document, Task, TaskUnit, ProgressReport)))
     with create_app().app_context(), db.engine.begin() as connection:
@@ -206,11 +227,15 @@ def fill(tasks: int, units: int, documents: int, seed: int, today: date | None =
         for table in TABLES:
             for first in range(0, len(rows[table]), BATCH):
                 connection.execute(insert(models[table]), rows[table][first:first + BATCH])
+        if password is not None:
+            rows["user"] = accounts((unit["id"] for unit in rows["unit"]), supervisors,
+                                    generate_password_hash(password), prefix)
+            connection.execute(insert(User), rows["user"])
         if connection.dialect.name == "postgresql":  # explicit ids leave the id sequences behind
             for table in after:
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
                                         f"FROM {table}"))
-    return {table: len(rows[table]) for table in TABLES}
+    return {table: len(rows[table]) for table in (*TABLES, "user") if table in rows}
 
 
 def main() -> None:
@@ -221,9 +246,18 @@ def main() -> None:
     ap.add_argument("--documents", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=12)
     ap.add_argument("--today", type=date.fromisoformat, help="the date deadlines spread around (the office's today)")
+    ap.add_argument("--accounts", metavar="PREFIX", help="also add accounts PREFIX-unit<id> (one per generated unit) "
+                                                         "and PREFIX-sup<k>, with the password read from stdin")
+    ap.add_argument("--supervisors", type=int, default=3, help="supervisor accounts with --accounts (3)")
     args = ap.parse_args()
+    password = None
+    if args.accounts:
+        password = sys.stdin.readline().rstrip("\n")
+        if not password:
+            sys.exit("--accounts: give the accounts' password on the first line of stdin")
     started = time.perf_counter()
-    counts = fill(args.tasks, args.units, args.documents, args.seed, args.today)
+    counts = fill(args.tasks, args.units, args.documents, args.seed, args.today, password=password,
+                  supervisors=args.supervisors if password else 0, prefix=args.accounts or "bench")
     print(", ".join(f"{table} {n:,}" for table, n in counts.items()),
           f"rows inserted in {time.perf_counter() - started:.1f} s")
 

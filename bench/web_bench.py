@@ -75,12 +75,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def gunicorn(port: int, log: Path) -> Iterator[None]:
-    """The app served by gunicorn (one sync worker) until the block ends."""
+def gunicorn(port: int, log: Path, workers: int = 1) -> Iterator[None]:
+    """The app served by gunicorn (`workers` sync workers, one by default) until the block ends."""
     if not (BIN / "gunicorn").exists():
         sys.exit("gunicorn is missing: pip install -e .[bench]")
     with log.open("w") as out:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", "1", "--bind", f"127.0.0.1:{port}",
+        server = subprocess.Popen([str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
                                    "--timeout", "300", "wsgi:app"], cwd=ROOT, stdout=out, stderr=out)
     try:
         deadline = time.monotonic() + 60
