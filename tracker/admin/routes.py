@@ -4,16 +4,15 @@ unit, email, password reset, deactivation) and the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import func, select
 
 from tracker.access import admin_required
 from tracker.extensions import db
-from tracker.models import AuditEvent, User
+from tracker.models import User
+from tracker.operations.audit import action_labels, audit_page
 from tracker.operations.units import known_units
 from tracker.operations.users import (
     MIN_PASSWORD_LENGTH,
@@ -29,21 +28,6 @@ from .forms import AccountForm, ActiveForm, NewUserForm, ResetPasswordForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-# The audit log's actions, as the page names them; an action missing here shows as recorded.
-ACTION_LABELS = {
-    "login": "登录", "login_failed": "登录失败", "login_throttled": "登录受限", "logout": "退出登录",
-    "password_change": "修改密码", "settings": "修改个人设置",
-    "user_create": "创建用户", "user_update": "修改用户", "user_deactivate": "停用用户", "user_reactivate": "启用用户",
-    "password_reset": "重置密码",
-    "import": "导入文件", "document_withdraw": "撤销文件",
-    "task_add": "添加任务", "task_edit": "修改任务", "task_withdraw": "撤销任务", "confirm": "确认办结",
-    "send_back": "退回任务", "extension_approved": "同意延期", "extension_refused": "不同意延期", "urge": "催办",
-    "merge": "合并单位", "unit_confirm": "确认单位", "unit_emails": "修改联系邮箱", "unit_alias_add": "添加别名",
-    "unit_alias_remove": "删除别名",
-    "token_create": "创建 API 令牌", "token_revoke": "吊销 API 令牌", "token_use": "使用 API 令牌",
-    "api_report": "接口报告进展",
-}
-AUDIT_PER_PAGE = 50
 
 
 @bp.route("/users")
@@ -103,37 +87,13 @@ def activate(user_id: int):
     return redirect(url_for("admin.user", user_id=user_id))
 
 
-@dataclass
-class AuditPage:
-    events: list[AuditEvent]
-    total: int
-    page: int  # the page shown: the one asked for, within 1..pages
-    pages: int
-
-
 @bp.route("/audit")
 @admin_required
 def audit():
     """The audit log, newest first, filtered by action and by a part of the user name."""
     action, name = request.args.get("action", "").strip(), request.args.get("user", "").strip()
-    query = select(AuditEvent)
-    if action:
-        query = query.where(AuditEvent.action == action)
-    if name:
-        query = query.where(AuditEvent.username.icontains(name, autoescape=True))
-    actions = ACTION_LABELS | {a: a for a in db.session.scalars(select(AuditEvent.action).distinct())
-                                     if a not in ACTION_LABELS}
-    return render_template("admin/audit.html", log=_audit_page(query, request.args.get("page", 1, type=int)),
-                           action=action, name=name, actions=actions)
-
-
-def _audit_page(query, page: int) -> AuditPage:
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    pages = max(1, -(-total // AUDIT_PER_PAGE))
-    page = min(max(page, 1), pages)
-    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(AUDIT_PER_PAGE).offset((page - 1) * AUDIT_PER_PAGE))
-    return AuditPage(list(events), total, page, pages)
+    return render_template("admin/audit.html", log=audit_page(action, name, request.args.get("page", 1, type=int)),
+                           action=action, name=name, actions=action_labels())
 
 
 def _account(user_id: int) -> User:
