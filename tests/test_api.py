@@ -123,7 +123,7 @@ def test_pages_links_and_sizes(client, ledger):
     assert client.get("/api/v1/tasks?per_page=100", headers=headers).json["items"].__len__() == 60
     beyond = client.get("/api/v1/tasks?page=5&per_page=20", headers=headers)
     assert beyond.status_code == 200 and beyond.json["items"] == [] and beyond.json["total"] == 60
-    for query in ("per_page=101", "per_page=0", "page=0", "page=-1", "page=abc"):
+    for query in ("per_page=101", "per_page=0", "page=0", "page=-1", "page=abc", "page=²"):
         response = client.get(f"/api/v1/tasks?{query}", headers=headers)
         assert response.status_code == 400 and "error" in response.json, query
 

@@ -97,7 +97,7 @@ def _positive_arg(name: str, default: int) -> int:
     value = request.args.get(name)
     if value is None:
         return default
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdecimal() or int(value) < 1:
         abort(400, description=f"参数 {name} 应为正整数。")
     return int(value)
 
