@@ -354,6 +354,8 @@ def test_errors_are_json_never_html(app, client, ledger):
                         ("get", f"/api/v1/tasks/{ledger['lead'][1]}/reports")):
         response = getattr(client, method)(url, headers=headers)
         assert response.status_code == 405 and response.json == {"error": "不支持该请求方法"}, url
+        assert response.headers["Allow"], url  # what the resource does accept
+        assert "不支持该请求方法".encode() in response.data  # Chinese as written, not \uXXXX
     task_id = ledger["lead"][1]
     for data, content_type in (('{"text": "进展", "version": ', "application/json"),
                                ("text=进展&version=1", "application/x-www-form-urlencoded"), ("", None)):

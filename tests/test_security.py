@@ -261,3 +261,10 @@ def test_an_unknown_name_takes_as_long_as_a_wrong_password(app, auth):
     known, unknown = mean_time("alice"), mean_time("nobody")
     assert unknown / known > 0.5, (unknown, known)
 
+
+
+def test_an_error_page_keeps_the_errors_headers(client):
+    """A 405 page says which methods the address takes (logout is a POST form)."""
+    response = client.get("/auth/logout")
+    assert response.status_code == 405 and "不支持该请求方法" in response.text
+    assert response.headers["Allow"] == "OPTIONS, POST"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from pathlib import Path
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
@@ -38,6 +38,7 @@ def create_app(config: dict | None = None, instance_path: str | Path | None = No
     register_errorhandlers(app)
     register_filters(app)
     register_security_headers(app)
+    app.json.ensure_ascii = False  # the API's Chinese as written, not \uXXXX
     return app
 
 
@@ -134,7 +135,8 @@ def register_filters(app: Flask) -> None:
 
 
 ERROR_MESSAGES = {400: "请求无效", 401: "需要登录或有效的 API 令牌", 403: "无权访问", 404: "未找到",
-                  405: "不支持该请求方法", 413: "请求内容过大", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误"}
+                  405: "不支持该请求方法", 409: "内容已被他人修改，请刷新后重试", 413: "请求内容过大",
+                  415: "不支持的内容类型", 429: "请求过于频繁，请稍后再试", 500: "服务器内部错误"}
 
 
 def register_errorhandlers(app: Flask) -> None:
@@ -144,10 +146,16 @@ def register_errorhandlers(app: Flask) -> None:
             # A failed statement leaves the session unusable; the page itself needs it (current_user).
             db.session.rollback()
         if request.path.startswith("/api/"):  # other systems get JSON, never an HTML page
-            return jsonify(error=_message(error, code)), code
-        if code in (401, 405, 429):
-            return render_template("errors/generic.html", code=code, message=ERROR_MESSAGES[code]), code
-        return render_template(f"errors/{code}.html"), code
+            response = jsonify(error=_message(error, code))
+        elif code in (401, 405, 409, 415, 429):
+            response = make_response(render_template("errors/generic.html", message=ERROR_MESSAGES[code]))
+        else:
+            response = make_response(render_template(f"errors/{code}.html"))
+        # Allow (405), WWW-Authenticate (401), Retry-After (429) go with the page.
+        for name, value in error.get_headers() if isinstance(error, HTTPException) else ():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, code
 
     for code in ERROR_MESSAGES:
         app.errorhandler(code)(render_error)

@@ -32,7 +32,6 @@ from tracker.operations.audit import record
 from tracker.operations.task_lists import PER_PAGE, Filters, all_tasks, unit_tasks
 from tracker.operations.tokens import authenticate
 from tracker.tasks.forms import TEXT_MAX
-from tracker.tasks.routes import _filters as list_filters
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -84,7 +83,7 @@ def tasks():
     if per_page > MAX_PER_PAGE:
         abort(400, description=f"每页条数（per_page）不能超过 {MAX_PER_PAGE}。")
     today, days = office_today(), current_app.config["REMIND_DAYS"]
-    rows, total = _slice(g.caller, list_filters(request.args), page, per_page, today, days)
+    rows, total = _slice(g.caller, Filters.from_args(request.args), page, per_page, today, days)
     pages = max(1, -(-total // per_page))
     response = jsonify(items=[_task(task, role, today, days) for task, role in rows], total=total, page=page,
                        per_page=per_page, pages=pages)
@@ -190,7 +189,7 @@ def _visible(task_id: int, *options) -> Task:
     department its unit's current ones. Any other id is 404, saying no more than a missing task."""
     task = db.session.get(Task, task_id, options=[selectinload(Task.assignments).selectinload(TaskUnit.unit),
                                                   *options])
-    if task is None or not (g.caller.is_supervisor or (_role(task) and task.withdrawn_at is None)):
+    if task is None or not task.visible_to(g.caller):
         abort(404, description="任务不存在，或不是本单位的任务。")
     return task
 

@@ -122,6 +122,10 @@ class Task(db.Model):
         """Days until the deadline (negative: overdue), None without one."""
         return (self.deadline - today).days if self.deadline else None
 
+    def visible_to(self, user: User) -> bool:
+        """Supervisors see every task; a department its unit's current ones."""
+        return user.is_supervisor or (self.role_of(user.unit_id) is not None and self.withdrawn_at is None)
+
     def role_of(self, unit_id: int | None) -> str | None:
         """The role of a unit in this task, or None when it is not assigned."""
         return next((a.role for a in self.assignments if a.unit_id == unit_id), None)

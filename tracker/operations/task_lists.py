@@ -9,10 +9,11 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import load_only, selectinload
+from werkzeug.datastructures import MultiDict
 
 from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
-from tracker.models.tasks import FINISHED
+from tracker.models.tasks import FINISHED, LIGHTS, ROLES, STATUSES
 
 PER_PAGE = 50
 
@@ -35,6 +36,25 @@ class Filters:
     unassigned: bool = False  # no unit at all (未明确)
     review: bool = False  # a unit still flagged 待核实
     sort: str = "deadline"  # one of SORTS
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> Filters:
+        """The filters of a query string (the lists' and the API's); a value that is not one
+        of the choices is ignored."""
+        return cls(role=_choice(args.get("role"), ROLES), status=_choice(args.get("status"), STATUSES),
+                   light=_choice(args.get("light"), LIGHTS), document_id=args.get("document", type=int),
+                   text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int),
+                   unit_id=args.get("unit", type=int), due_from=args.get("due_from", type=_date),
+                   due_to=args.get("due_to", type=_date), unassigned=args.get("unassigned") == "1",
+                   review=args.get("review") == "1", sort=_choice(args.get("sort"), SORTS) or "deadline")
+
+
+def _date(value: str) -> date:
+    return date.fromisoformat(value)  # a ValueError makes MultiDict.get return None
+
+
+def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
+    return value if value in allowed else None
 
 
 @dataclass

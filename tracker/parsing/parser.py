@@ -6,6 +6,9 @@ Which text a designation covers:
   designation of their own (and the list's heading when the item heading has a body);
 - otherwise its paragraph, reaching back to the heading of its numbered item when that
   heading runs into body text (（二）完善监测网络。加强…) and nothing between is designated.
+Designations with nothing but punctuation between them (（A牵头）（B配合）) are one designation.
+A designation that covers no text at all (one standing under an empty heading) keeps its
+units, with the designation as written for its text: every task has some text.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ from .model import ParsedDocument, ParsedTask
 from .numbering import Marker, section_path
 
 ATTACHMENT = re.compile(r"^附件(\d{0,2})(?:[:：]|$)")
+# What may stand between two designations that are one: （A牵头）、（B配合）。
+_BETWEEN_DESIGNATIONS = "，。；：、,;: \n"
 
 
 def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
@@ -86,7 +91,7 @@ class _DocumentReader:
             state = _BlockState(list(stack), prefix, self._last_designated(b), self._runs_in(b))
             self.state.append(state)
             if block.kind == "para":
-                state.found = designations.find(block.text, conventions)
+                state.found = _merge_adjacent(block.text, designations.find(block.text, conventions))
                 columns = None
             elif block.kind == "row":
                 header = worklist.header_columns([c.text for c in block.cells])
@@ -129,7 +134,7 @@ class _DocumentReader:
         return ParsedTask(
             line=block.span.line_at(d.start),
             section=self._path(path_block),
-            text=text.text.strip(),
+            text=text.text.strip() or _raw(inner.orig, d.bracketed),
             lead=d.roles.lead,
             support=d.roles.support,
             deadline=when,
@@ -218,13 +223,26 @@ class _DocumentReader:
             if (block.marker is None or self.state[k].covered or self._covered_below(k)
                     or (self._parent(k), block.marker.level) not in groups):
                 continue
-            text = block.span.slice(block.marker.width)
+            text = self._item_text(k)
+            if not text.text.strip():
+                continue  # a bare number: nothing to assign
             found = deadlines.latest(text.text, self.year)
             tasks.append(ParsedTask(
                 line=block.line, section=self._path(k), text=text.text.strip(),
                 deadline=found.date if found else None,
                 deadline_text=text.orig[found.start:found.end] if found else None))
         return tasks
+
+    def _item_text(self, b: int) -> Span:
+        """An item's text: its heading, or when the heading is a bare number standing alone
+        (（二） on a line of its own), the paragraphs after it up to the next numbered item."""
+        text = self.blocks[b].span.slice(self.blocks[b].marker.width)
+        if text.text.strip():
+            return text
+        k = b + 1
+        while k < len(self.blocks) and self.blocks[k].marker is None:
+            k += 1
+        return self._text_between((b, 0), (k - 1, len(self.blocks[k - 1].text)))
 
     def _parent(self, b: int) -> int | None:
         stack = self.state[b].stack
@@ -268,6 +286,23 @@ class _DocumentReader:
             deadline_text=deadline_text or None,
             raw="；".join(unit_cells),
         )
+
+
+def _merge_adjacent(text: str, found: list[designations.Designation]) -> list[designations.Designation]:
+    """Designations with nothing but punctuation between them name the units of one piece
+    of work together: （省商务厅牵头）（省财政厅配合） is one designation, read unbracketed."""
+    merged: list[designations.Designation] = []
+    for d in found:
+        if merged and not text[merged[-1].end: d.start].strip(_BETWEEN_DESIGNATIONS):
+            last = merged[-1]
+            roles = designations.Roles(list(last.roles.lead), list(last.roles.support), last.roles.time or d.roles.time)
+            roles.add("lead", d.roles.lead)
+            roles.add("support", d.roles.support)
+            roles.support = [n for n in roles.support if n not in roles.lead]
+            merged[-1] = designations.Designation(last.start, d.end, text[last.start: d.end], roles, bracketed=False)
+        else:
+            merged.append(d)
+    return merged
 
 
 def _raw(orig: str, bracketed: bool) -> str:

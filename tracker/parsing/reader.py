@@ -13,9 +13,14 @@ def decode(data: bytes, name: str = "input") -> str:
     """Decode bytes, trying the encodings Chinese government files come in."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         try:
-            return data.decode("utf-16").replace("\r\n", "\n")
+            text = data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise UnreadableText(f"{name}: broken UTF-16 text ({exc.reason})") from exc
+        # UTF-16 spells every character with NUL bytes, so NUL characters are looked for in
+        # the text: no text holds one (and PostgreSQL refuses to store it).
+        if "\x00" in text:
+            raise UnreadableText(f"{name}: contains NUL characters; this is a binary file, not text")
+        return text.replace("\r\n", "\n").replace("\r", "\n")
     if b"\x00" in data:
         raise UnreadableText(f"{name}: contains NUL bytes; this is a binary file, not text")
     for encoding in ("utf-8-sig", "gb18030"):

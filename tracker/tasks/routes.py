@@ -6,7 +6,6 @@ A department sees and changes only the tasks its unit is assigned to: any other 
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import quote
 
 from flask import (
@@ -55,7 +54,7 @@ SORT_LABELS = {"deadline": "逾期优先、按时限", "document": "按文件顺
 
 def my_tasks():
     """我的任务: the department's home page."""
-    filters = _filters(request.args)
+    filters = Filters.from_args(request.args)
     today, days = office_today(), current_app.config["REMIND_DAYS"]
     listing = unit_tasks(current_user.unit_id, filters, today, days)
     return render_template("tasks/mine.html", listing=listing, filters=filters, today=today, days=days,
@@ -66,7 +65,7 @@ def my_tasks():
 @supervisor_required
 def index():
     """Every task, for supervisors: the filters in the query string, to bookmark and export."""
-    filters = _filters(request.args)
+    filters = Filters.from_args(request.args)
     today, days = office_today(), current_app.config["REMIND_DAYS"]
     return render_template("tasks/index.html", page=all_tasks(filters, today, days), filters=filters, today=today,
                            days=days, roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS, sorts=SORT_LABELS,
@@ -77,7 +76,7 @@ def index():
 @supervisor_required
 def export(kind: str):
     """The filtered list as .xlsx or as CSV, streamed."""
-    rows = export_rows(_filters(request.args), office_today(), current_app.config["REMIND_DAYS"])
+    rows = export_rows(Filters.from_args(request.args), office_today(), current_app.config["REMIND_DAYS"])
     stamp = office_today().strftime("%Y%m%d")
     if kind == "xlsx":
         return send_file(xlsx_file(rows, office_time), as_attachment=True, download_name=f"督查台账-{stamp}.xlsx",
@@ -94,29 +93,10 @@ def content_disposition(name: str) -> str:
     return f"attachment; filename=tasks.csv; filename*=UTF-8''{quote(name)}"
 
 
-def _filters(args) -> Filters:
-    """The list's filters from the query string; a value that is not one of the choices is ignored."""
-    return Filters(role=_choice(args.get("role"), ROLE_LABELS), status=_choice(args.get("status"), STATUS_LABELS),
-                   light=_choice(args.get("light"), LIGHT_LABELS), document_id=args.get("document", type=int),
-                   text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int),
-                   unit_id=args.get("unit", type=int), due_from=args.get("due_from", type=_date),
-                   due_to=args.get("due_to", type=_date), unassigned=args.get("unassigned") == "1",
-                   review=args.get("review") == "1", sort=_choice(args.get("sort"), SORT_LABELS) or "deadline")
-
-
-def _date(value: str) -> date:
-    return date.fromisoformat(value)  # a ValueError makes request.args.get return None
-
-
-def _choice(value: str | None, allowed: dict) -> str | None:
-    return value if value in allowed else None
-
-
 def _visible_task(task_id: int) -> Task:
     """The task, if the user may see it: supervisors all, a department its unit's only."""
     task = db.session.get(Task, task_id)
-    if task is None or not (current_user.is_supervisor or (task.role_of(current_user.unit_id)
-                                                            and task.withdrawn_at is None)):
+    if task is None or not task.visible_to(current_user):
         abort(404)
     return task
 
