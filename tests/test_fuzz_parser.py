@@ -16,6 +16,7 @@ run in about half a minute.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from datetime import date, datetime
 from pathlib import Path
@@ -25,6 +26,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tracker.parsing import ParsedDocument, ParsedTask, UnreadableText, decode, parse_text
+from tracker.parsing.text import INVISIBLE
 from tracker.sources import Limits, SourceError, document_text
 
 SEEDS = sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt"))
@@ -35,7 +37,7 @@ FUZZ = settings(max_examples=600, deadline=None, derandomize=True, database=None
 SLOW = settings(FUZZ, max_examples=400)  # each example is a slice of up to 20,000 characters
 
 # The characters designations, numbering, deadlines and tables are written with.
-SPECIAL = list("（）()〔〕【】［］﹝﹞“”《》、，。；：:,;！？—－-·．.\t\n\r 　") + list("０１２３４５６７８９") + list(
+SPECIAL = list("（）()〔〕【】［］﹝﹞“”《》、，。；：:,;！？—－-·．.\t\n\r 　\x00\x01\x0b\x0c\x1b\x7f\x85\u200b\u202e\ufeff") + list("０１２３４５６７８９") + list(
     "一二三四五六七八九十〇零两百年月日底前季度上下半旬内省市县区厅局委办政府部门单位中心")
 KEYWORDS = ["责任单位", "牵头单位", "配合单位", "牵头", "配合", "参与", "负责", "会同", "协同", "完成时限", "完成时间",
             "列第一位的为牵头单位，下同", "以下统称", "（责任单位：", "省商务厅", "省财政厅、省教育厅", "各市、县（市、区）政府",
@@ -51,6 +53,14 @@ hostile_text = st.lists(pieces, max_size=120).map("".join)
 
 # --- what well-formed output is --------------------------------------------------------------
 
+INVISIBLE_CHARACTER = re.compile(f"[{INVISIBLE}]")
+
+
+def printable(value: str | None) -> bool:
+    """No control, zero-width or direction character (and so no NUL, which PostgreSQL refuses)."""
+    return value is None or not INVISIBLE_CHARACTER.search(value)
+
+
 def assert_well_formed(text: str, docs: list[ParsedDocument]) -> None:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     assert isinstance(docs, list)
@@ -58,7 +68,8 @@ def assert_well_formed(text: str, docs: list[ParsedDocument]) -> None:
     for doc in docs:
         assert isinstance(doc, ParsedDocument)
         assert doc.number is None or (isinstance(doc.number, str) and doc.number.strip() == doc.number != "")
-        assert isinstance(doc.title, str) and doc.issuer is None or isinstance(doc.issuer, str)
+        assert isinstance(doc.title, str) and (doc.issuer is None or isinstance(doc.issuer, str))
+        assert printable(doc.number) and printable(doc.title) and printable(doc.issuer), doc
         assert doc.date is None or (isinstance(doc.date, date) and not isinstance(doc.date, datetime))
         span = doc.text.split("\n")
         first, last = doc.line, doc.line + len(span) - 1
@@ -82,6 +93,8 @@ def assert_task(task: ParsedTask, first: int, last: int) -> None:
     assert not set(task.lead) & set(task.support), f"a unit both leads and supports: {task}"
     assert task.deadline is None or (isinstance(task.deadline, date) and not isinstance(task.deadline, datetime))
     assert task.deadline_text is None or (isinstance(task.deadline_text, str) and task.deadline_text)
+    assert all(printable(value) for value in (task.text, task.section, task.raw, task.deadline_text,
+                                              *task.lead, *task.support)), f"an invisible character kept: {task}"
 
 
 def parse_checked(text: str) -> list[ParsedDocument]:
@@ -176,6 +189,9 @@ def test_the_seeds_parse_into_well_formed_documents():
      [("推进工作。", ["省商务厅"], []), ("加强队伍建设。", [], []), ("推进。", ["省财政厅"], [])]),
     # A bare number with nothing after it assigns nothing: it is no task.
     ("通知\n1.推进工作。\n2.推进改革。（责任单位：省财政厅）\n3.", [("推进工作。", [], []), ("推进改革。", ["省财政厅"], [])]),
+    # Controls, zero-width and direction characters pasted along print nothing and are dropped.
+    ("通知\n推进\x00工作\x1b[0m。（责任单位：省商\u200b务厅\x01、\u202e省财政厅\ufeff）",
+     [("推进工作[0m。", ["省商务厅"], ["省财政厅"])]),
 ])
 def test_every_task_has_text(text, expected):
     docs = parse_checked(text)

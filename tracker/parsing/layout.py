@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from .columns import is_grid_header
 from .labels import LABEL, OPENING, OTHER_LABEL
 from .numbering import Marker, Numbering
-from .text import fold, squeeze, width
+from .text import INVISIBLE, fold, squeeze, width
 
 PAGE_NUMBER = re.compile(r"^[—\-–－―一]{1,2}\d{1,4}[—\-–－―一]{1,2}$")
 RUNNING_HEAD = re.compile(r"^.{0,24}(公报|政报|公告)\d{4}年第\d{1,3}[期号](（总第\d+[期号]）)?$")
@@ -70,8 +70,8 @@ class SpanBuilder:
         self.tail = ""  # the last BRACKET_REACH characters of the text
 
     def append_line(self, number: int, source: str) -> None:
-        """Append one source line, dropping whitespace the way `squeeze` does, and
-        private-use characters (glyphs PDF extraction could not map to text)."""
+        """Append one source line, dropping whitespace and invisible characters the way
+        `squeeze` does, and private-use characters (glyphs PDF extraction could not map to text)."""
         source = source.strip()
         if not source:
             return
@@ -106,7 +106,7 @@ def line_span(number: int, source: str) -> Span:
     return builder.build()
 
 
-_GAP = re.compile(r"[\s\ue000-\uf8ff]+")
+_GAP = re.compile(rf"[\s{INVISIBLE}\ue000-\uf8ff]+")
 
 
 def _needs_space(before: str, after: str) -> bool:

@@ -44,9 +44,17 @@ def fold(text: str) -> str:
     return "".join(chars)
 
 
+# Characters that print nothing: C0 and C1 controls other than whitespace (NUL, BEL, ESC,
+# DEL, ...), zero-width spaces and joiners, direction marks and overrides, the byte order
+# mark. Pasted text brings them along; no name or task text keeps them.
+INVISIBLE = "\x00-\x08\x0e-\x1b\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]+")
+
+
 def squeeze(text: str) -> str:
-    """Fold and drop whitespace, keeping one space only between two ASCII word characters."""
-    folded = fold(text)
+    """Fold and drop whitespace (and invisible characters), keeping one space only between
+    two ASCII word characters."""
+    folded = _INVISIBLE.sub("", fold(text))
     return re.sub(r"\s+", lambda m: _gap(folded, m.start(), m.end()), folded)
 
 
