@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 
 from tests.conftest import AuthActions, csrf_token
 from tests.test_tasks import MINE, OTHER, PASSWORD, SUPPORT, make_document, make_user, state, today
@@ -378,6 +379,16 @@ def test_a_server_error_is_json(app, client, ledger, monkeypatch):
     monkeypatch.setattr("tracker.api.routes.unit_tasks", broken)
     response = client.get("/api/v1/tasks", headers=bearer(ledger["tokens"]["dept"]))
     assert response.status_code == 500 and response.json == {"error": "服务器内部错误"}
+
+
+def test_a_database_outage_is_json_503(app, client, ledger, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, ConnectionRefusedError("the server is down"))
+
+    monkeypatch.setattr("tracker.api.routes.unit_tasks", unreachable)
+    response = client.get("/api/v1/tasks", headers=bearer(ledger["tokens"]["dept"]))
+    assert response.status_code == 503 and response.json == {"error": "数据库暂时无法访问，请稍后再试"}
+    assert response.headers["Retry-After"] == "30"
 
 
 def test_answers_are_not_cached(client, ledger):

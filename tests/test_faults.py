@@ -166,9 +166,6 @@ def test_a_report_lost_to_a_database_crash_is_not_half_written_and_can_be_posted
 
 
 @pytest.mark.postgres
-@pytest.mark.xfail(strict=True, reason="the 500 page needs the database (base.html reads current_user, whose loader "
-                                       "queries it), so with the server down the error handler raises again and the "
-                                       "error escapes the app: the user gets the WSGI server's bare English 500")
 @pytest.mark.parametrize("when", ["before the request", "at the journal insert"])
 def test_a_database_crash_shows_the_apps_error_page(crash_app, cluster, when):
     client, form = department(crash_app)

@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, make_response, render_template, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
@@ -144,13 +145,16 @@ def register_errorhandlers(app: Flask) -> None:
         code = getattr(error, "code", 500)
         if code == 500:
             # A failed statement leaves the session unusable; the page itself needs it (current_user).
-            db.session.rollback()
+            _rollback_quietly()
         if request.path.startswith("/api/"):  # other systems get JSON, never an HTML page
             response = jsonify(error=_message(error, code))
-        elif code in (401, 405, 409, 415, 429):
-            response = make_response(render_template("errors/generic.html", message=ERROR_MESSAGES[code]))
         else:
-            response = make_response(render_template(f"errors/{code}.html"))
+            try:
+                response = make_response(render_template(f"errors/{code}.html") if code in PAGES else render_template(
+                    "errors/generic.html", message=ERROR_MESSAGES[code]))
+            except Exception:  # the page needs the database (the logged-in user), and it is gone
+                app.logger.exception("the error page could not be rendered")
+                response = make_response(_unavailable_page(app))
         # Allow (405), WWW-Authenticate (401), Retry-After (429) go with the page.
         for name, value in error.get_headers() if isinstance(error, HTTPException) else ():
             if name.lower() != "content-type":
@@ -159,6 +163,34 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in ERROR_MESSAGES:
         app.errorhandler(code)(render_error)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error):
+        """The database server is down or unreachable (or SQLite stayed locked): 503, on a page
+        that does not need the database, and nothing half written (the transaction is gone)."""
+        app.logger.exception("database unavailable")
+        _rollback_quietly()
+        headers = {"Retry-After": "30"}
+        if request.path.startswith("/api/"):
+            return jsonify(error="数据库暂时无法访问，请稍后再试"), 503, headers
+        return _unavailable_page(app), 503, headers
+
+
+def _unavailable_page(app: Flask) -> str:
+    """The page for when the database is gone, rendered without the context processors: the
+    one that gives templates `current_user` would ask the database for the user."""
+    return app.jinja_env.get_template("errors/unavailable.html").render()
+
+
+PAGES = (400, 403, 404, 413, 500)  # errors with a page of their own; the others share errors/generic.html
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except Exception:  # the connection is dead; the pool replaces it on the next checkout
+        db.session.remove()
 
 
 def _message(error: Exception, code: int) -> str:
