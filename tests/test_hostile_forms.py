@@ -169,18 +169,24 @@ def postgres_world(tmp_path_factory):
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
-    app = make_app(tmp_path_factory.mktemp("hostile-pg"),
-                   make_url(url).set(database=name).render_as_string(hide_password=False))
+    try:
+        app = make_app(tmp_path_factory.mktemp("hostile-pg"),
+                       make_url(url).set(database=name).render_as_string(hide_password=False))
+    except BaseException:
+        drop()
+        raise
     return app, drop
 
 
 def _world(make, tmp_path_factory):
     app, drop = make(tmp_path_factory)
-    yield World(app)
-    with app.app_context():
-        db.engine.dispose()
-    if drop:
-        drop()
+    try:
+        yield World(app)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+        if drop:
+            drop()
 
 
 @pytest.fixture(scope="module")
