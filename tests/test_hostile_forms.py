@@ -15,8 +15,7 @@ The cases run on one app per database (module scope), each on objects made for i
 task, unit or account), so they run in seconds. On SQLite every payload is tried; on
 PostgreSQL (TRACKER_TEST_POSTGRES_URL) those that reach the database differently there
 (NUL, controls, SQL, scripts), and every payload in the suite's PostgreSQL pass
-(TRACKER_TEST_DATABASE=postgresql). Known product defects are listed in `DEFECTS` and the
-cases they break are strict xfails, so a fix shows.
+(TRACKER_TEST_DATABASE=postgresql).
 """
 
 from __future__ import annotations
@@ -318,46 +317,6 @@ def values(field: Field) -> list[tuple[str, str]]:
     return out + [(f"invalid {value}", value) for value in field.invalid]
 
 
-# Product defects these cases show, by (form, field): the payload kinds they break ("*": all).
-D_ENGLISH = ("the form's error is WTForms' English default ('Field cannot be longer than N characters.', "
-             "'Not a valid choice.', 'Not a valid date value.'): its Length/SelectField/DateField has no Chinese message")
-D_SILENT = ("refused with 422 but the page shows no message: the template renders no errors for this field "
-            "(the deadline of the task edit and add forms, the section, 办结意见, 审批意见)")
-D_NUL = ("a NUL character is taken as it is: stored on SQLite, and on PostgreSQL (which cannot store one) the "
-         "INSERT/UPDATE or lookup raises DataError, a 500; forms should refuse or drop it")
-D_PASSWORD = "passwords have no maximum length: a 1 MB password is accepted and hashed"
-EVERY = "*"
-DEFECTS: dict[str, dict[tuple[str, str], object]] = {
-    D_ENGLISH: {("login", "username"): {"oversized"}, ("report", "text"): {"oversized"}, ("report", "status"): EVERY,
-                ("extension", "reason"): {"oversized"}, ("extension", "deadline"): EVERY,
-                ("send_back", "reason"): {"oversized"}, ("edit", "text"): {"oversized"},
-                ("edit", "deadline_text"): {"oversized"}, ("edit", "leads"): {"oversized"},
-                ("edit", "supports"): {"oversized"}, ("add_task", "text"): {"oversized"},
-                ("add_task", "deadline_text"): {"oversized"}, ("add_task", "leads"): {"oversized"},
-                ("withdraw", "reason"): {"oversized"}, ("admin_new", "username"): {"oversized"},
-                ("admin_new", "unit"): {"oversized"}, ("admin_new", "email"): {"oversized"},
-                ("admin_update", "unit"): {"oversized"}, ("admin_update", "email"): {"oversized"}},
-    D_SILENT: {("confirm", "text"): {"oversized"}, ("decision", "reason"): {"oversized"}, ("edit", "deadline"): EVERY,
-               ("add_task", "deadline"): EVERY, ("add_task", "section"): {"oversized"}},
-    D_NUL: {(form, name): {"nul"} for form, name in (
-        ("report", "text"), ("extension", "reason"), ("confirm", "text"), ("send_back", "reason"),
-        ("decision", "reason"), ("edit", "text"), ("edit", "deadline_text"), ("add_task", "text"),
-        ("add_task", "section"), ("add_task", "deadline_text"), ("withdraw", "reason"), ("admin_new", "username"))},
-    D_PASSWORD: {("password", "new_password"): {"oversized"}, ("admin_new", "password"): {"oversized"},
-                 ("admin_reset", "password"): {"oversized"}},
-}
-DEFECTS_ON_POSTGRES = {D_NUL: {("login", "username"): {"nul"}}}  # the login lookup with a NUL
-
-
-def known_defect(backend: str, form: str, name: str, kind: str) -> str | None:
-    for table in (DEFECTS, DEFECTS_ON_POSTGRES if backend == "postgresql" else {}):
-        for reason, broken in table.items():
-            kinds = broken.get((form, name), ())
-            if kinds == EVERY or kind in kinds:
-                return reason
-    return None
-
-
 def cases():
     kinds = None if ON_POSTGRES else POSTGRES_PAYLOADS
     for backend in (["postgresql"] if ON_POSTGRES else ["sqlite", "postgresql"]):
@@ -366,10 +325,7 @@ def cases():
                 for kind, value in values(field_):
                     if backend == "postgresql" and kinds and kind not in kinds:
                         continue
-                    reason = known_defect(backend, name, field_.name, kind)
                     marks = [pytest.mark.postgres] if backend == "postgresql" else []
-                    if reason:
-                        marks.append(pytest.mark.xfail(strict=True, reason=reason))
                     yield pytest.param(backend, name, field_, kind, value, marks=marks,
                                        id=f"{backend}-{name}-{field_.name}-{kind}")
 
@@ -447,14 +403,6 @@ def task_links(page: str) -> set[int]:
 
 # --- query strings: filters, searches, dates ---------------------------------------------------
 
-D_HUGE_ID = ("a filter id beyond the database's INTEGER (document=, unit= of the task lists) reaches the query: "
-             "OverflowError on SQLite, 'integer out of range' on PostgreSQL, a 500 (Filters should drop ids > MAX_ID)")
-D_LIKE = ("the unit directory's ?q= is not cut (the task lists cut theirs to 100): SQLite refuses the LIKE pattern "
-          "('LIKE or GLOB pattern too complex', an OperationalError) and the page says the database is down (503)")
-D_BULLETIN = ("/reports/bulletin with an end date that does not parse: validate_end compares None with a date, a "
-              "TypeError, a 500")
-D_AS_OF = "/?as_of=0001-01-01: the overview's links subtract a day from date.min, OverflowError, a 500"
-D_NUL_QUERY = "a NUL in a search or name lookup reaches PostgreSQL, which refuses it: DataError, a 500"
 QUERIES = [  # (who, path, parameter, invalid values)
     *[("sup", "/tasks/", name, ()) for name in ("q", "status", "role", "light", "sort")],
     *[("sup", "/tasks/", name, IDS) for name in ("document", "unit", "page")],
@@ -468,21 +416,6 @@ QUERIES = [  # (who, path, parameter, invalid values)
     ("sup", "/units/", "q", ()), ("sup", "/units/{flagged}/merge", "name", ()),
     ("sup", "/reports/bulletin", "start", DATES), ("sup", "/reports/bulletin", "end", DATES),
 ]
-QUERY_DEFECTS = {
-    D_HUGE_ID: {(path, name, "invalid 99999999999999999999") for who, path, name, _ in QUERIES
-                if name in ("document", "unit")},
-    D_BULLETIN: {("/reports/bulletin", "end", kind) for kind in
-                 ["script", "img", "sql_or", "sql_drop", "oversized", "control", "nul"] + [f"invalid {d}" for d in DATES]},
-    D_AS_OF: {("/", "as_of", "invalid 0001-01-01")},
-    D_ENGLISH: {("/reports/bulletin", "start", kind) for kind in
-                ["script", "img", "sql_or", "sql_drop", "oversized", "control", "nul"] + [f"invalid {d}" for d in DATES]},
-}
-QUERY_DEFECTS_SQLITE = {D_LIKE: {("/units/", "q", "oversized")}}
-QUERY_DEFECTS_POSTGRES = {D_NUL_QUERY: {("/tasks/", "q", "nul"), ("/", "q", "nul"), ("/tasks/export.csv", "q", "nul"),
-                                        ("/tasks/export.xlsx", "q", "nul"), ("/units/", "q", "nul"),
-                                        ("/units/{flagged}/merge", "name", "nul")}}
-
-
 def query_cases():
     for backend in (["postgresql"] if ON_POSTGRES else ["sqlite", "postgresql"]):
         for who, path, name, invalid in QUERIES:
@@ -491,10 +424,6 @@ def query_cases():
                 if backend == "postgresql" and not ON_POSTGRES and kind not in POSTGRES_PAYLOADS:
                     continue
                 marks = [pytest.mark.postgres] if backend == "postgresql" else []
-                tables = [QUERY_DEFECTS, QUERY_DEFECTS_POSTGRES if backend == "postgresql" else QUERY_DEFECTS_SQLITE]
-                reason = next((r for table in tables for r, keys in table.items() if (path, name, kind) in keys), None)
-                if reason:
-                    marks.append(pytest.mark.xfail(strict=True, reason=reason))
                 yield pytest.param(backend, who, path, name, kind, value, marks=marks,
                                    id=f"{backend}-{who}-{path}-{name}-{kind}")
 
@@ -685,14 +614,8 @@ def test_stale_forms_are_refused_and_change_nothing(world, name, token):
 
 # --- a hostile document, imported through the preview -------------------------------------------
 
-D_NUL_PASTE = ("pasted text is kept as the document's source text with its NUL characters: stored on SQLite; "
-               "on PostgreSQL the confirmation raises DataError, a 500 (the paste should be refused or cleaned)")
-
-
 @pytest.mark.parametrize("backend", backends())
-@pytest.mark.parametrize("kind", [
-    "script", "img", "sql_drop", "control",
-    pytest.param("nul", marks=pytest.mark.xfail(strict=True, reason=D_NUL_PASTE))])
+@pytest.mark.parametrize("kind", ["script", "img", "sql_drop", "control", "nul"])
 def test_a_hostile_document_imports_escaped(world, kind):
     value = PAYLOADS[kind]
     number = f"浙政办发〔2033〕{world.serial + 100}号"
@@ -749,9 +672,6 @@ def test_a_tampered_preview_is_refused(world):
 
 # --- exports: a value that starts like a formula stays text --------------------------------------
 
-@pytest.mark.xfail(strict=True, reason="the .xlsx export writes a text starting with '=' as a formula (XlsxWriter's "
-                                       "strings_to_formulas is on by default): a department's report "
-                                       "'=HYPERLINK(…)' becomes a live link in the supervisors' spreadsheet")
 @pytest.mark.parametrize("backend", ["sqlite"])
 def test_exported_texts_are_never_formulas(world):
     from openpyxl import load_workbook
@@ -767,3 +687,6 @@ def test_exported_texts_are_never_formulas(world):
     cells = [cell for row in sheet.iter_rows(min_row=2) for cell in row if cell.value == formula]
     assert cells, "the report is not in the export"
     assert all(cell.data_type == "s" for cell in cells), "written as a formula"
+    exported = world.clients["sup"].get("/tasks/export.csv", query_string={"q": "推进第"}).data.decode("utf-8-sig")
+    lines = [line for line in exported.splitlines() if "HYPERLINK" in line]
+    assert lines and all(",\"'=HYPERLINK(" in line for line in lines), "the CSV cell would be evaluated by Excel"

@@ -170,8 +170,8 @@ def test_ids_beyond_reach_are_not_found(client, supervisor, path):
     ("line", str(10**30), "位置信息无效"),
     ("section", "二" * 500, "位置信息无效"),
     ("lead", "省" * 200 + "厅", "单位名称过长"),
-    ("support", "省财政厅、" * 1000, "Field cannot be longer than 2000 characters"),
-    ("deadline_text", "年底前" * 100, "Field cannot be longer than"),
+    ("support", "省财政厅、" * 1000, "字段长度不能超过 2000 个字符"),
+    ("deadline_text", "年底前" * 100, "字段长度不能超过"),
 ])
 def test_crafted_or_oversized_fields_are_refused(app, client, supervisor, field, value, message):
     fields = preview_fields(upload(client).text)

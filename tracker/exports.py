@@ -26,10 +26,18 @@ def _cells(row: tuple, when: Callable[[datetime | None], str]) -> tuple:
     return row[:-1] + (when(row[-1]),)
 
 
+def _inert(cell: object) -> object:
+    """A CSV cell Excel would take as a formula (=, +, -, @ first) is kept as text with a
+    leading apostrophe, as OWASP advises against CSV injection."""
+    return f"'{cell}" if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
 def xlsx_file(rows: Iterable[tuple], when: Callable[[datetime | None], str]) -> IO[bytes]:
     """A temporary file holding the .xlsx (deleted when closed), read from its start."""
     out = tempfile.TemporaryFile()
-    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False})
+    # A text is text: a report typed as =HYPERLINK(…) must not become a live formula.
+    book = xlsxwriter.Workbook(out, {"constant_memory": True, "in_memory": False, "strings_to_formulas": False,
+                                     "strings_to_urls": False})
     sheet = book.add_worksheet("督查台账")
     header = book.add_format({"bold": True, "bg_color": "#F0F4F8", "border": 1, "text_wrap": True})
     plain = book.add_format({"valign": "top"})
@@ -54,5 +62,5 @@ def csv_lines(rows: Iterable[tuple], when: Callable[[datetime | None], str]) -> 
     for row in rows:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(_cells(row, when))
+        writer.writerow([_inert(cell) for cell in _cells(row, when)])
         yield buffer.getvalue()

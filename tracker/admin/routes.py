@@ -7,10 +7,10 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tracker.access import admin_required
 from tracker.extensions import db
+from tracker.forms import BaseForm
 from tracker.models import User
 from tracker.operations.audit import action_labels, audit_page
 from tracker.operations.units import known_units
@@ -104,7 +104,7 @@ def _me() -> User:
     return current_user._get_current_object()
 
 
-def _valid(form: FlaskForm) -> bool:
+def _valid(form: BaseForm) -> bool:
     """Validate a form posted from the account's page; its errors are flashed there."""
     if form.validate_on_submit():
         return True

@@ -1,11 +1,9 @@
 from flask import current_app
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -17,6 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from tracker.forms import BaseForm, BaseSubForm
 from tracker.models import MAX_ID, Task, Unit
 from tracker.operations.importing import column_length
 from tracker.parsing.units import split_units
@@ -41,13 +40,13 @@ def unit_names_fit(form, field) -> None:
             raise ValidationError(f"单位名称过长（超过 {limit} 字）：{name[:20]}…")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(BaseForm):
     file = FileField("上传文件（.txt / .docx / .pdf）")
     text = TextAreaField("或粘贴文件全文", validators=[Optional(), within_text_limit])
     submit = SubmitField("解析预览")
 
 
-class TaskForm(Form):
+class TaskForm(BaseSubForm):
     """One parsed task in the preview; every field can be corrected before confirming."""
 
     keep = BooleanField("保留", default=True)
@@ -61,7 +60,7 @@ class TaskForm(Form):
     raw = HiddenField()
 
 
-class DocumentForm(Form):
+class DocumentForm(BaseSubForm):
     signed = HiddenField()  # the plan's document data, signed (see imports/preview.py)
     # Offered when a document without 文号 matches a stored one by issuer, title and date.
     revise = RadioField("导入方式", choices=[SelectChoice("new", "作为新文件导入"), SelectChoice("revise", "作为修订")],
@@ -69,6 +68,6 @@ class DocumentForm(Form):
     tasks = FieldList(FormField(TaskForm))
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(BaseForm):
     documents = FieldList(FormField(DocumentForm))
     submit = SubmitField("确认导入")

@@ -37,10 +37,14 @@ def index():
         charts=_charts(as_of, documents, units))
 
 
+EARLIEST = date(1900, 1, 1)
+
+
 def as_of_date(value: str | None, today: date) -> date:
-    """The as-of date asked for, today when none or a malformed one, never after today."""
+    """The as-of date asked for, today when none or a malformed one, never after today nor
+    before the ledger's calendar starts (the overview's links reckon a day before it)."""
     try:
-        return min(date.fromisoformat(value or ""), today)
+        return max(min(date.fromisoformat(value or ""), today), EARLIEST)
     except ValueError:
         return today
 

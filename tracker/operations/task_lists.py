@@ -12,8 +12,9 @@ from sqlalchemy.orm import load_only, selectinload
 from werkzeug.datastructures import MultiDict
 
 from tracker.extensions import db
-from tracker.models import Document, ProgressReport, Task, TaskUnit, Unit
+from tracker.models import MAX_ID, Document, ProgressReport, Task, TaskUnit, Unit
 from tracker.models.tasks import FINISHED, LIGHTS, ROLES, STATUSES
+from tracker.text import search_text
 
 PER_PAGE = 50
 
@@ -42,11 +43,18 @@ class Filters:
         """The filters of a query string (the lists' and the API's); a value that is not one
         of the choices is ignored."""
         return cls(role=_choice(args.get("role"), ROLES), status=_choice(args.get("status"), STATUSES),
-                   light=_choice(args.get("light"), LIGHTS), document_id=args.get("document", type=int),
-                   text=(args.get("q") or "").strip()[:100] or None, page=args.get("page", 1, type=int),
-                   unit_id=args.get("unit", type=int), due_from=args.get("due_from", type=_date),
+                   light=_choice(args.get("light"), LIGHTS), document_id=args.get("document", type=_id),
+                   text=search_text(args.get("q")), page=args.get("page", 1, type=int),
+                   unit_id=args.get("unit", type=_id), due_from=args.get("due_from", type=_date),
                    due_to=args.get("due_to", type=_date), unassigned=args.get("unassigned") == "1",
                    review=args.get("review") == "1", sort=_choice(args.get("sort"), SORTS) or "deadline")
+
+
+def _id(value: str) -> int:
+    number = int(value)
+    if not 1 <= number <= MAX_ID:
+        raise ValueError(value)  # no row has it: the filter is dropped
+    return number
 
 
 def _date(value: str) -> date:

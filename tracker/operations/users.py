@@ -17,6 +17,7 @@ from tracker.operations.units import EMAIL, find_unit
 
 # `tracker users add` sets no minimum, so new passwords get this one.
 MIN_PASSWORD_LENGTH = 8
+MAX_PASSWORD_LENGTH = 128  # a megabyte-long password would only cost hashing time
 
 # Nobody's password, hashed as real ones are: checked in place of an account's, it makes an
 # unknown name or a deactivated account cost what a real one does.
@@ -177,3 +178,5 @@ def _apply_password(user: User, new: str) -> None:
 def _check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise UserError(f"新密码至少 {MIN_PASSWORD_LENGTH} 个字符")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise UserError(f"新密码不能超过 {MAX_PASSWORD_LENGTH} 个字符")

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import DateField, SubmitField
 from wtforms.validators import InputRequired, ValidationError
 
 from tracker.clock import office_today
+from tracker.forms import BaseForm
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     """The period of a 督查通报, sent by GET (a download changes nothing: no CSRF token)."""
 
     class Meta:
@@ -20,6 +20,8 @@ class PeriodForm(FlaskForm):
     submit = SubmitField("下载通报")
 
     def validate_end(self, field: DateField) -> None:
+        if field.data is None:  # not a date: DateField has said so
+            return
         if self.start.data and field.data < self.start.data:
             raise ValidationError("截止日期不能早于起始日期。")
         if field.data > office_today():

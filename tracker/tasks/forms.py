@@ -1,8 +1,8 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from tracker.forms import BaseForm
 from tracker.models import MAX_ID, Unit
 from tracker.operations import task_edits
 from tracker.operations.progress import status_choices
@@ -11,7 +11,7 @@ from tracker.parsing.units import split_units
 TEXT_MAX = 5000
 
 
-class ReportForm(FlaskForm):
+class ReportForm(BaseForm):
     """A unit's report; the status field is the lead unit's only (removed for the others)."""
 
     status = SelectField("任务状态", choices=[SelectChoice(v, label) for v, label in status_choices()],
@@ -21,23 +21,23 @@ class ReportForm(FlaskForm):
     submit = SubmitField("提交进展")
 
 
-class ConfirmDoneForm(FlaskForm):
+class ConfirmDoneForm(BaseForm):
     text = TextAreaField("办结意见（可选）", validators=[Optional(), Length(max=TEXT_MAX)])
     submit = SubmitField("确认办结")
 
 
-class SendBackForm(FlaskForm):
+class SendBackForm(BaseForm):
     reason = TextAreaField("退回理由", validators=[DataRequired("请填写退回理由。"), Length(max=TEXT_MAX)])
     submit = SubmitField("退回重办")
 
 
-class ExtensionForm(FlaskForm):
+class ExtensionForm(BaseForm):
     deadline = DateField("申请延期至", validators=[InputRequired("请选择新的完成时限。")])
     reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。"), Length(max=TEXT_MAX)])
     submit = SubmitField("申请延期")
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(BaseForm):
     """Approve or refuse the pending extension request: the button pressed says which."""
 
     reason = TextAreaField("审批意见（不同意时必填）", validators=[Optional(), Length(max=TEXT_MAX)])
@@ -45,11 +45,11 @@ class DecisionForm(FlaskForm):
     refuse = SubmitField("不同意")
 
 
-class UrgeForm(FlaskForm):
+class UrgeForm(BaseForm):
     submit = SubmitField("催办（邮件通知承办单位）")
 
 
-class TaskFieldsForm(FlaskForm):
+class TaskFieldsForm(BaseForm):
     """A task's text, deadline and units as a supervisor writes them; units by name or alias,
     separated by 、."""
 
@@ -75,6 +75,6 @@ class AddTaskForm(TaskFieldsForm):
     submit = SubmitField("添加任务")
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(BaseForm):
     reason = TextAreaField("撤销理由", validators=[DataRequired("请填写撤销理由。"), Length(max=TEXT_MAX)])
     submit = SubmitField("确认撤销")

@@ -11,10 +11,10 @@ from collections.abc import Callable
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from tracker.access import supervisor_required
 from tracker.extensions import db
+from tracker.forms import BaseForm
 from tracker.models import Unit
 from tracker.models.tasks import ROLE_LABELS
 from tracker.operations.units import (
@@ -30,6 +30,7 @@ from tracker.operations.units import (
     remove_alias,
     set_emails,
 )
+from tracker.text import search_text
 
 from .forms import AliasForm, ConfirmUnitForm, EmailsForm, MergeUnitForm, RemoveAliasForm
 
@@ -40,7 +41,7 @@ bp = Blueprint("units", __name__, url_prefix="/units")
 @supervisor_required
 def index():
     """The directory, or with ?q= the units whose name or an alias contains it."""
-    search = request.args.get("q", "").strip()
+    search = search_text(request.args.get("q")) or ""
     units = directory_listing(search)
     return render_template("units/index.html", units=units, review=[row for row in units if row[0].needs_review],
                            search=search, targets=known_units(), merges=merge_history(),
@@ -99,7 +100,7 @@ def merge(unit_id: int):
     try:
         if request.method == "GET":
             # The directory's GET carries no CSRF token (it changes nothing); the page it shows does.
-            target = _named(request.args.get("name", ""))
+            target = _named(search_text(request.args.get("name"), limit=200) or "")
             return render_template("units/merge.html", preview=merge_preview(unit, target),
                                    form=MergeUnitForm(formdata=None, target=target.id), roles=ROLE_LABELS)
         form = MergeUnitForm()
@@ -131,7 +132,7 @@ def _named(name: str) -> Unit:
     return target
 
 
-def _edit(unit: Unit, form: FlaskForm, change: Callable[[], object], done: Callable[[object], str]):
+def _edit(unit: Unit, form: BaseForm, change: Callable[[], object], done: Callable[[object], str]):
     """Apply a change to `unit` posted with `form`, flash how it went, and go back to its page."""
     if not form.validate_on_submit():
         flash(next(iter(form.errors.values()))[0], "danger")

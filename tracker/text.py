@@ -1,0 +1,19 @@
+"""Text as people type it into forms and searches."""
+
+from __future__ import annotations
+
+import re
+
+# C0/C1 control characters but tab and line breaks: nobody types them, and a NUL cannot even
+# be stored in PostgreSQL.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(value: object) -> object:
+    return CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
+def search_text(value: str | None, limit: int = 100) -> str | None:
+    """A search as typed, cut to `limit` characters (a LIKE pattern has limits, SQLite's
+    especially), without control characters; None when nothing is left."""
+    return CONTROLS.sub("", value or "").strip()[:limit] or None
