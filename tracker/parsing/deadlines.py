@@ -35,12 +35,20 @@ _PATTERNS = [
     re.compile(rf"{_Y}?{_Q}(?:底|末){BEFORE}?"),
     # A date followed by what is finished by then: ２０２３年６月完成, ２０２２年建成.
     re.compile(rf"{_Y}(?:{_M})?(?:底|末)?{BEFORE}?(?=(?:基本|全面|全部)?(?:完成|建成|出台|印发|落实到位))"),
+    # A month without a year (５月底前, ６月３０日前) is in the document's year; 每年１２月底前 recurs.
+    re.compile(rf"(?<![\d年]){_M}{_D}{BEFORE}"),
+    re.compile(rf"(?<![\d年]){_M}(?:底|末|份)?{BEFORE}"),
 ]
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _HALF = {"上半年": 6, "年中": 6, "下半年": 12}
-# A plan's years, "(2018—2020年)", name a plan; "截至2022年底，已建成…" reports the past.
+# A plan's years, "(2018—2020年)", name a plan; "截至2022年底，已建成…" reports the past; the
+# period a measure is valid for (实施期限至2026年12月31日, 2025年1月1日至2026年12月31日，…) is
+# not when work is to be finished.
+_DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
 _NOT_DEADLINES = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2})?年"
-                    r"|(?:截至|截止到?)(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?(?:底|末)?")
+                            rf"|(?:截至|截止到?){_DATE}(?:底|末)?"
+                            rf"|(?:实施|执行|施行|有效)(?:期限|期间|时间|期)?(?:为|是)?(?:自{_DATE}(?:起)?)?(?:至|到){_DATE}(?:底|末)?"
+                            rf"|{_DATE}(?:起)?(?:至|到|—|－|-){_DATE}(?!底|末|前|之前|以前)")
 _CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y)]
 
 

@@ -32,6 +32,9 @@ VERBS = {
                     "按职责分工落实", "按职责落实", "抓好落实", "落实"),
     "support": ("参与", "参加", "配合", "协同", "协助", "协办"),
 }
+# Verbs that divide the work among the units named (A、B等按职责分工负责): without a named
+# lead, the first listed leads, as in a 责任单位 list.
+DIVIDING = ("按职责分工负责", "按职责分工落实", "按职责落实")
 VERB_END = re.compile(f"(?P<verb>{'|'.join(verb for verbs in VERBS.values() for verb in verbs)})$")
 # The role each label or verb gives the units it names.
 ROLE = {word: role for words in (labels.ROLES, VERBS) for role, group in words.items() for word in group}
@@ -128,7 +131,8 @@ def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
         _verbal(parts[0], roles)
     responsible: list[str] = []
     for label, content in zip(parts[1::2], parts[2::2]):
-        content = content.strip("，；。 ")
+        # A sentence's end closes the list: what follows is a remark (具体任务均涉及…，不再做分工).
+        content = content.split("。")[0].strip("，；。 ")
         if VERB_END.search(_last_clause(content)):
             sub = Roles()
             _verbal(content, sub)
@@ -167,6 +171,7 @@ def _last_clause(text: str) -> str:
 def _verbal(text: str, roles: Roles) -> None:
     """Clauses ending in a role verb; units before 会同 lead, those after it support."""
     responsible: list[str] = []
+    divided = False
     pending = ""
     for clause in _clauses(text):
         pending = f"{pending}，{clause}" if pending else clause
@@ -183,8 +188,9 @@ def _verbal(text: str, roles: Roles) -> None:
         else:
             lead_names, partner_names = _take_marked(split_units(names), roles), []
         _assign(m.group("verb"), lead_names, roles, responsible)
+        divided = divided or m.group("verb") in DIVIDING
         roles.add("support", partner_names)
-    _settle(roles, responsible, all_lead=True)
+    _settle(roles, responsible, all_lead=not divided)
 
 
 def _clauses(text: str) -> list[str]:

@@ -23,6 +23,7 @@ from .labels import COLUMN_LABELS
 from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
 from .numbering import Marker, section_path
+from .text import squeeze
 
 ATTACHMENT = re.compile(r"^附件(\d{0,2})(?:[:：]|$)")
 # What may stand between two designations that are one: （A牵头）、（B配合）。
@@ -41,11 +42,17 @@ def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
         issuer, issued = documents.signature([lines[i] for i in body])
         doc = ParsedDocument(span.number, span.title, issuer, issued, span.title_line + 1, source,
                              text="\n".join(lines[span.title_line:span.end]))
-        year = issued.year if issued else _number_year(span.number)
+        year = issued.year if issued else _title_year(span.title) or _number_year(span.number)
         blocks = blocks_from_lines([(i + 1, lines[i]) for i in body])
         doc.tasks = _DocumentReader(blocks, year).tasks()
         parsed.append(doc)
     return parsed
+
+
+def _title_year(title: str | None) -> int | None:
+    """The year a title names (关于做好2026年重点工作的通知), not a plan's span (2018—2020年)."""
+    m = re.search(r"(?<![—\-－~～至到\d])((?:19|20)\d{2})年", squeeze(title or ""))
+    return int(m.group(1)) if m else None
 
 
 def _number_year(number: str | None) -> int | None:

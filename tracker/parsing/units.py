@@ -15,6 +15,9 @@ from .text import squeeze
 SEPARATORS = "、，,；;"
 OPEN, CLOSE = "（〔“《", "）〕”》"
 
+# 等有关部门和单位, 等相关部门, 等部门、单位: a hedge closing a list, not a unit.
+HEDGE = r"等(?:有关|相关|其他)?(?:部门|单位|机构)(?:(?:和|及|与|、)(?:有关|相关)?(?:部门|单位|机构))*"
+HEDGE_END = re.compile(f"{HEDGE}$")
 TRAILING = re.compile(
     r"(等有关单位|等单位|等部门|等|按职责分工落实|按职责分工负责|按职责分工|按职责|分别|共同|"
     r"具体|负责落实|参与|配合|协同|协助|负责|牵头|组织实施|落实|实施)+$")
@@ -44,14 +47,22 @@ def canonical(name: str) -> str:
     while prev != s:
         prev = s
         s = TRAILING.sub("", s).strip("，、；")
+        # 市财政局等有关部门和单位 is 市财政局; 财政等有关部门 stays whole (财政 names no unit).
+        hedged = HEDGE_END.search(s)
+        if hedged and looks_like_unit(s[:hedged.start()]):
+            s = s[:hedged.start()]
     return s
+
+
+# Words that name a kind of organisation, not one: "单位" alone (…部门和单位) is no unit.
+GENERIC = re.compile(r"^(?:部门|单位|机构|组织|地区|方面|主体)+$")
 
 
 def looks_like_unit(name: str) -> bool:
     """Whether a canonical name reads as an organisation, not a phrase of prose."""
     bare = re.sub(r"（[^）]*）$", "", name)
     return (2 <= len(name) <= 40 and "。" not in name and not PROSE.search(name)
-            and bool(UNIT_SUFFIX.search(bare)))
+            and bool(UNIT_SUFFIX.search(bare)) and not GENERIC.match(bare))
 
 
 def split_units(text: str) -> list[str]:

@@ -1,0 +1,67 @@
+"""Shapes of other governments' documents the seeds do not have (issue #17), written by hand
+in the shapes met: hedges closing a unit list, validity periods, deadlines without a year."""
+
+from datetime import date
+
+from tracker.parsing import parse_text
+
+HEAD = "某某市人民政府办公室关于印发重点工作分工方案的通知\n某政办发〔2016〕12号\n"
+
+
+def tasks(body: str, head: str = HEAD):
+    return [t for d in parse_text(head + body) for t in d.tasks]
+
+
+def roles(body: str, head: str = HEAD):
+    return [(t.lead, t.support) for t in tasks(body, head)]
+
+
+# 1. Hedges at the end of a unit list are not units.
+
+def test_a_hedge_closes_the_list():
+    assert roles("一、加强就业服务。（市人社局、市财政局等有关部门和单位按职责分工负责）\n") == [
+        (["市人社局"], ["市财政局"])]
+    assert roles("一、加强就业服务。（责任单位：市人社局、市财政局等相关部门）\n") == [(["市人社局"], ["市财政局"])]
+    assert roles("一、加强就业服务。（市人社局牵头，市财政局、市教育局等部门和单位配合）\n") == [
+        (["市人社局"], ["市财政局", "市教育局"])]
+
+
+def test_a_collective_standing_alone_stays_whole():
+    assert roles("一、抓好工作落实。（各有关部门和单位负责）\n") == [(["各有关部门和单位"], [])]
+
+
+def test_a_remark_after_the_list_does_not_swallow_the_last_unit():
+    body = "一、推进改革。（责任单位：市发改委、市财政局。具体任务均涉及各县（市、区）政府，不再做分工，下同）\n"
+    assert roles(body) == [(["市发改委"], ["市财政局"])]
+
+
+# 3. Dates that are not deadlines: the period a measure is valid for.
+
+def test_a_validity_period_is_not_a_deadline():
+    for sentence in ("实施期限至2026年12月31日。", "2025年1月1日至2026年12月31日，将补贴标准提高到每人500元。",
+                     "政策实施至2026年4月30日。"):
+        [task] = tasks(f"一、提高补贴标准。{sentence}（责任单位：市财政局）\n")
+        assert task.deadline is None, sentence
+
+
+def test_a_completion_deadline_still_counts():
+    [task] = tasks("一、建成平台。2026年6月底前完成平台建设。（责任单位：市大数据局）\n")
+    assert task.deadline == date(2026, 6, 30)
+
+
+# 4. A deadline without a year takes its year from the document.
+
+def test_a_deadline_without_a_year_takes_the_documents_year():
+    [task] = tasks("一、建设政务平台。5月底前实现上线运行。（责任单位：市大数据局）\n")
+    assert task.deadline == date(2016, 5, 31)  # the year of the document's number
+
+
+def test_the_year_in_the_title_comes_before_the_numbers():
+    head = "某某市人民政府办公室关于做好2026年重点工作的通知\n某政办发〔2025〕3号\n"
+    [task] = tasks("一、建设政务平台。9月底前实现上线运行。（责任单位：市大数据局）\n", head)
+    assert task.deadline == date(2026, 9, 30)
+
+
+def test_a_recurring_date_is_no_deadline():
+    [task] = tasks("一、报送进展。每年12月底前报送年度工作总结。（责任单位：市发改委）\n")
+    assert task.deadline is None
