@@ -65,3 +65,12 @@ def test_the_year_in_the_title_comes_before_the_numbers():
 def test_a_recurring_date_is_no_deadline():
     [task] = tasks("一、报送进展。每年12月底前报送年度工作总结。（责任单位：市发改委）\n")
     assert task.deadline is None
+
+
+# 7. Sub-items run into one paragraph: each designation covers its own sub-item.
+
+def test_sub_items_in_one_paragraph_each_cover_their_own_text():
+    body = ("一、深化商事制度改革。（1）全面落实多证合一。（责任单位：市市场监管局）"
+            "（2）完善全程电子化登记。（责任单位：市政务办）\n")
+    assert [(t.text, t.lead) for t in tasks(body)] == [
+        ("全面落实多证合一。", ["市市场监管局"]), ("完善全程电子化登记。", ["市政务办"])]

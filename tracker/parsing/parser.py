@@ -49,6 +49,21 @@ def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
     return parsed
 
 
+# A sub-item run into its paragraph after a sentence: 深化改革。（1）全面落实多证合一。（责任单位：X）
+_MARK = r"\s*(?:[（(]\d{1,2}[）)]|[①-⑳])\s*"
+SUB_ITEM = re.compile(rf"(?<=[。；：:！？]){_MARK}")
+SUB_ITEM_FIRST = re.compile(rf"[\s，。；]*{_MARK}")  # right where the text starts
+
+
+def _sub_item_start(text: str, start: tuple[int, int], b: int, end: int) -> tuple[int, int]:
+    """Where a designation's text starts when sub-items share its paragraph: past the marker
+    of the last sub-item before it (in the same block), else where it started."""
+    if start[0] != b:
+        return start
+    last = [*SUB_ITEM.finditer(text, start[1], end)] or [SUB_ITEM_FIRST.match(text, start[1], end)]
+    return (b, last[-1].end()) if last[-1] else start
+
+
 def _title_year(title: str | None) -> int | None:
     """The year a title names (关于做好2026年重点工作的通知), not a plan's span (2018—2020年)."""
     m = re.search(r"(?<![—\-－~～至到\d])((?:19|20)\d{2})年", squeeze(title or ""))
@@ -126,6 +141,7 @@ class _DocumentReader:
             start = self._standalone_start(b)
         else:
             start = self._paragraph_start(b)
+        start = _sub_item_start(block.text, start, b, d.start)
         for state in self.state[start[0]: b + 1]:
             state.covered = True
         text = self._text_between(start, (b, d.start))
