@@ -1,5 +1,6 @@
 """Shapes of other governments' documents the seeds do not have (issue #17), written by hand
-in the shapes met: hedges closing a unit list, validity periods, deadlines without a year."""
+in the shapes met: hedges closing a unit list, leads named in running text, validity periods,
+deadlines without a year, sub-items run into one paragraph."""
 
 from datetime import date
 
@@ -33,6 +34,19 @@ def test_a_collective_standing_alone_stays_whole():
 def test_a_remark_after_the_list_does_not_swallow_the_last_unit():
     body = "一、推进改革。（责任单位：市发改委、市财政局。具体任务均涉及各县（市、区）政府，不再做分工，下同）\n"
     assert roles(body) == [(["市发改委"], ["市财政局"])]
+
+
+# 2. A lead named in the running text.
+
+def test_leads_named_in_the_running_text():
+    body = "一、健全工作机制。建立由市农业局、市经信局牵头的协调机制，定期会商解决重大问题。\n"
+    assert roles(body) == [(["市农业局", "市经信局"], [])]
+    assert tasks(body)[0].text == "健全工作机制。建立由市农业局、市经信局牵头的协调机制，定期会商解决重大问题。"
+
+
+def test_who_builds_a_thing_is_no_designation():
+    assert roles("一、建设实验室。由浙江大学牵头建设良渚实验室，发挥学科优势。\n") == []
+
 
 
 # 3. Dates that are not deadlines: the period a measure is valid for.

@@ -73,6 +73,21 @@ class Designation:
     inner: str  # the text between the brackets
     roles: Roles
     bracketed: bool = True
+    running: bool = False  # named in the running text: it covers its whole paragraph
+
+
+# 建立由市农业局、市经信局牵头的协调机制: the units before 牵头的 lead the work the sentence
+# describes. (由X牵头建设… without 的 tells who builds a thing, not who answers for the task.)
+RUNNING_LEAD = re.compile(r"由(?P<units>[^，。；：、（）由][^，。；：（）由]{1,80}?)(?:共同)?牵头的")
+
+
+def running_lead(text: str) -> Designation | None:
+    """A lead named in the running text of a paragraph that has no designation of its own."""
+    m = RUNNING_LEAD.search(text)
+    names = [n for n in split_units(m.group("units")) if looks_like_unit(n)] if m else []
+    if not names or len(names) != len(split_units(m.group("units"))):
+        return None  # not a list of units: 由此牵头的…, 由其牵头的…
+    return Designation(m.start(), m.end(), m.group(0), Roles(lead=names), bracketed=False, running=True)
 
 
 def parse(inner: str, conventions: Conventions | None = None) -> Roles | None:

@@ -113,7 +113,9 @@ class _DocumentReader:
             state = _BlockState(list(stack), prefix, self._last_designated(b), self._runs_in(b))
             self.state.append(state)
             if block.kind == "para":
-                state.found = _merge_adjacent(block.text, designations.find(block.text, conventions))
+                found = _merge_adjacent(block.text, designations.find(block.text, conventions))
+                running = None if found else designations.running_lead(block.text)
+                state.found = found or ([running] if running else [])
                 columns = None
             elif block.kind == "row":
                 header = worklist.header_columns([c.text for c in block.cells])
@@ -144,7 +146,7 @@ class _DocumentReader:
         start = _sub_item_start(block.text, start, b, d.start)
         for state in self.state[start[0]: b + 1]:
             state.covered = True
-        text = self._text_between(start, (b, d.start))
+        text = self._text_between(start, (b, len(block.text) if d.running else d.start))
         inner = block.span.slice(d.start, d.end)
         searched = joined([text, inner])
         found = deadlines.latest(searched.text, self.year)
