@@ -88,3 +88,14 @@ def test_sub_items_in_one_paragraph_each_cover_their_own_text():
             "（2）完善全程电子化登记。（责任单位：市政务办）\n")
     assert [(t.text, t.lead) for t in tasks(body)] == [
         ("全面落实多证合一。", ["市市场监管局"]), ("完善全程电子化登记。", ["市政务办"])]
+
+
+# 6. A work list's time cell without a year, and 全年.
+
+def test_a_work_list_time_cell_takes_the_documents_year():
+    body = ("附件\n2016年重点工作任务分解表\n序号 | 重点工作 | 责任领导 | 责任单位 | 完成时限 |\n"
+            "1 | 推进高新区建设。 | 张三 | 市发改委、市科技局 | 6月底前 |\n"
+            "2 | 完善养老服务体系。 | 李四 | 市民政局 | 全年 |\n3 | 开展安全检查。 | 王五 | 市应急局 | 每季度 |\n")
+    assert [(t.lead, t.support, t.deadline) for t in tasks(body)] == [
+        (["市发改委"], ["市科技局"], date(2016, 6, 30)), (["市民政局"], [], date(2016, 12, 31)),
+        (["市应急局"], [], None)]

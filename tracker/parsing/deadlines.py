@@ -49,7 +49,9 @@ _NOT_DEADLINES = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2
                             rf"|(?:截至|截止到?){_DATE}(?:底|末)?"
                             rf"|(?:实施|执行|施行|有效)(?:期限|期间|时间|期)?(?:为|是)?(?:自{_DATE}(?:起)?)?(?:至|到){_DATE}(?:底|末)?"
                             rf"|{_DATE}(?:起)?(?:至|到|—|－|-){_DATE}(?!底|末|前|之前|以前)")
-_CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y)]
+# A cell's dates; one without a year (６月底前) is in the document's year, and 全年 is its end.
+_CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"(?<![\d年]){_M}{_D}", rf"(?<![\d年]){_M}",
+                                       rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y, r"(?<!每)全年")]
 
 
 @dataclass(frozen=True)
@@ -79,7 +81,7 @@ def _to_date(m: re.Match[str], default_year: int | None) -> date | None:
         return month_end(year, _QUARTER[parts["q"][-1]])
     if parts.get("h"):
         return month_end(year, _HALF[parts["h"]])
-    return date(year, 12, 31)
+    return date(year, 12, 31)  # a year, or 全年
 
 
 def _matches(patterns: list[re.Pattern[str]], text: str, default_year: int | None) -> list[Deadline]:
