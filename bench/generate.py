@@ -22,11 +22,12 @@ the first line of stdin: a department account PREFIX-unit<id> for each generated
 from __future__ import annotations
 
 import argparse
+import contextlib
 import random
 import secrets
 import sys
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -236,6 +237,23 @@ def fill(tasks: int, units: int, documents: int, seed: int, today: date | None =
                 connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), max(id)) "
                                         f"FROM {table}"))
     return {table: len(rows[table]) for table in (*TABLES, "user") if table in rows}
+
+
+@contextlib.contextmanager
+def server_database(server: str, prefix: str = "tracker_bench") -> Iterator[str]:
+    """The URL of a database created on the PostgreSQL server `server` for one run, dropped after."""
+    from sqlalchemy import create_engine, make_url, text
+
+    name = f"{prefix}_{secrets.token_hex(6)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 def main() -> None:

@@ -234,28 +234,13 @@ def database(kind: str, url: str | None, folder: Path) -> Iterator[str]:
     elif url:
         yield url
     elif os.environ.get("TRACKER_TEST_POSTGRES_URL"):
-        with server_database(os.environ["TRACKER_TEST_POSTGRES_URL"]) as created:
+        from bench.generate import server_database
+
+        with server_database(os.environ["TRACKER_TEST_POSTGRES_URL"], "tracker_load") as created:
             yield created
     else:
         with cluster(folder / "postgres.log") as server:
             yield server
-
-
-@contextlib.contextmanager
-def server_database(server: str) -> Iterator[str]:
-    """A database created on PostgreSQL `server` for the run, dropped after."""
-    from sqlalchemy import create_engine, make_url, text
-
-    name = f"tracker_load_{secrets.token_hex(6)}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @contextlib.contextmanager

@@ -19,7 +19,6 @@ import socket
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -30,9 +29,9 @@ sys.path.insert(0, str(ROOT))
 
 from aiosmtpd.controller import Controller  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, delete, insert, make_url, text  # noqa: E402
+from sqlalchemy import delete, insert, text  # noqa: E402
 
-from bench.generate import ledger  # noqa: E402
+from bench.generate import ledger, server_database  # noqa: E402
 from tracker.app import create_app  # noqa: E402
 from tracker.extensions import db  # noqa: E402
 from tracker.models import Document, ReminderLog, Task, TaskUnit, Unit, User  # noqa: E402
@@ -66,16 +65,8 @@ def database(server: str | None, folder: Path) -> Iterator[str]:
     if server is None:
         yield f"sqlite:///{folder / 'bench.sqlite'}"
         return
-    name = f"tracker_bench_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with server_database(server) as url:
+        yield url
 
 
 def fill(size: int, units: int, due: int, supervisors: int) -> None:

@@ -125,9 +125,9 @@ def auth(app, client):
     return AuthActions(app, client)
 
 
-@pytest.fixture
-def pg_url():
-    """PostgreSQL for the tests that need it: ./scripts/test starts a throw-away server."""
+def postgres_server_url() -> str:
+    """The PostgreSQL server of the tests that need one (./scripts/test starts a throw-away
+    server); without one they fail, unless TRACKER_SKIP_POSTGRES=1 asks to skip them."""
     url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
     if not url:
         if os.environ.get("TRACKER_SKIP_POSTGRES") == "1":
@@ -135,6 +135,11 @@ def pg_url():
         pytest.fail("TRACKER_TEST_POSTGRES_URL is not set; run the suite with ./scripts/test, "
                     "which starts PostgreSQL (or set TRACKER_SKIP_POSTGRES=1 to skip these tests)")
     return url
+
+
+@pytest.fixture
+def pg_url():
+    return postgres_server_url()
 
 
 @pytest.fixture

@@ -104,6 +104,19 @@ def post_report(client, app, form):
         return exc
 
 
+def post_during_crash(app, cluster, client, form, when: str):
+    """Post the report while the database server goes down `when` (before the request, or at
+    its journal insert); the response, or what escaped the app."""
+    if when == "before the request":
+        cluster.stop("immediate")
+        return post_report(client, app, form)
+    remove = crash_at_journal_insert(app, cluster)
+    try:
+        return post_report(client, app, form)
+    finally:
+        remove()
+
+
 def stored(app) -> tuple:
     """The task's status and version, and its journal."""
     with app.app_context():
@@ -143,15 +156,8 @@ def test_a_report_lost_to_a_database_crash_is_not_half_written_and_can_be_posted
     client, form = department(crash_app)
     before = stored(crash_app)
     assert before == ("not_started", 1, [])
-    if when == "before the request":
-        cluster.stop("immediate")
-        response = post_report(client, crash_app, form)
-    else:
-        remove = crash_at_journal_insert(crash_app, cluster)
-        try:
-            response = post_report(client, crash_app, form)
-        finally:
-            remove()
+    response = post_during_crash(crash_app, cluster, client, form, when)
+    if when != "before the request":
         assert not cluster.running(), "the report never reached its journal insert"
     # Whatever the page, the report was not taken: no redirect to the task as after a save.
     assert isinstance(response, Exception) or response.status_code >= 500
@@ -169,15 +175,7 @@ def test_a_report_lost_to_a_database_crash_is_not_half_written_and_can_be_posted
 @pytest.mark.parametrize("when", ["before the request", "at the journal insert"])
 def test_a_database_crash_shows_the_apps_error_page(crash_app, cluster, when):
     client, form = department(crash_app)
-    if when == "before the request":
-        cluster.stop("immediate")
-        response = post_report(client, crash_app, form)
-    else:
-        remove = crash_at_journal_insert(crash_app, cluster)
-        try:
-            response = post_report(client, crash_app, form)
-        finally:
-            remove()
+    response = post_during_crash(crash_app, cluster, client, form, when)
     cluster.start()
     assert_error_page(response)
 

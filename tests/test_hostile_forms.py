@@ -21,7 +21,6 @@ PostgreSQL (TRACKER_TEST_POSTGRES_URL) those that reach the database differently
 from __future__ import annotations
 
 import io
-import os
 import re
 import uuid
 from collections.abc import Callable
@@ -34,7 +33,7 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
-from tests.conftest import ON_POSTGRES, AuthActions, csrf_token, make_app
+from tests.conftest import ON_POSTGRES, AuthActions, csrf_token, make_app, postgres_server_url
 from tests.factories import preview_fields
 from tracker.extensions import db
 from tracker.models import Document, ExtensionRequest, ProgressReport, Task, Unit, UnitAlias
@@ -153,12 +152,7 @@ def sqlite_world(tmp_path_factory):
 
 def postgres_world(tmp_path_factory):
     """A database of the module's own on the suite's server (the pg_url fixture's policy)."""
-    url = os.environ.get("TRACKER_TEST_POSTGRES_URL")
-    if not url:
-        if os.environ.get("TRACKER_SKIP_POSTGRES") == "1":
-            pytest.skip("TRACKER_SKIP_POSTGRES=1: PostgreSQL tests skipped on request")
-        pytest.fail("TRACKER_TEST_POSTGRES_URL is not set; run the suite with ./scripts/test, "
-                    "which starts PostgreSQL (or set TRACKER_SKIP_POSTGRES=1 to skip these tests)")
+    url = postgres_server_url()
     name = f"hostile_{uuid.uuid4().hex[:10]}"
     admin = create_engine(url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as connection:
