@@ -99,3 +99,20 @@ def test_a_work_list_time_cell_takes_the_documents_year():
     assert [(t.lead, t.support, t.deadline) for t in tasks(body)] == [
         (["市发改委"], ["市科技局"], date(2016, 6, 30)), (["市民政局"], [], date(2016, 12, 31)),
         (["市应急局"], [], None)]
+
+
+def test_more_dates_that_are_not_deadlines_and_a_year_end_without_a_year():
+    [extended] = tasks("一、延续优惠政策。政策实施期限延长至2022年4月30日。（责任单位：市财政局）\n")
+    [compared] = tasks("一、降低收费。收费标准不高于2017年水平。（责任单位：市发改委）\n")
+    [year_end] = tasks("一、完成立法。年底前出台管理办法。（责任单位：市司法局）\n")
+    assert (extended.deadline, compared.deadline, year_end.deadline) == (None, None, date(2016, 12, 31))
+
+
+def test_lead_and_partner_responsible_unit_labels():
+    body = "一、稳定外贸。支持企业开拓市场。\n牵头责任单位:市商务局。协同责任单位:市财政局、滁州海关。\n"
+    assert roles(body) == [(["市商务局"], ["市财政局", "滁州海关"])]
+
+
+def test_collectives_written_as_lists_stay_whole():
+    body = "一、抓好落实。（牵头单位：市发改委；责任单位：市直有关部门、单位，各县、市、区政府）\n"
+    assert roles(body) == [(["市发改委"], ["市直有关部门、单位", "各县、市、区政府"])]

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-BY = r"(?:到|至|于|在)"
+BY = r"(?:到|至|(?<![高低等优多少早晚先大小])于|在)"  # 不高于2017年 compares, it sets no date
 BEFORE = r"(?:前|之前|以前)"
 _Y = r"(?P<y>(?:19|20)\d{2})年"
 _M = r"(?P<m>1[0-2]|0?[1-9])月"
@@ -38,6 +38,7 @@ _PATTERNS = [
     # A month without a year (５月底前, ６月３０日前) is in the document's year; 每年１２月底前 recurs.
     re.compile(rf"(?<![\d年]){_M}{_D}{BEFORE}"),
     re.compile(rf"(?<![\d年]){_M}(?:底|末|份)?{BEFORE}"),
+    re.compile(rf"(?<![\d年每])(?:今|本|当)?年(?:底|末){BEFORE}"),  # 年底前: the document's year
 ]
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _HALF = {"上半年": 6, "年中": 6, "下半年": 12}
@@ -47,7 +48,7 @@ _HALF = {"上半年": 6, "年中": 6, "下半年": 12}
 _DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:\d{1,2}日)?"
 _NOT_DEADLINES = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2})?年"
                             rf"|(?:截至|截止到?){_DATE}(?:底|末)?"
-                            rf"|(?:实施|执行|施行|有效)(?:期限|期间|时间|期)?(?:为|是)?(?:自{_DATE}(?:起)?)?(?:至|到){_DATE}(?:底|末)?"
+                            rf"|(?:实施|执行|施行|有效)(?:期限|期间|时间|期)?(?:延长|顺延)?(?:为|是)?(?:自{_DATE}(?:起)?)?(?:至|到){_DATE}(?:底|末)?"
                             rf"|{_DATE}(?:起)?(?:至|到|—|－|-){_DATE}(?!底|末|前|之前|以前)")
 # A cell's dates; one without a year (６月底前) is in the document's year, and 全年 is its end.
 _CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"(?<![\d年]){_M}{_D}", rf"(?<![\d年]){_M}",

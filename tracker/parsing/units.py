@@ -30,11 +30,12 @@ UNIT_SUFFIX = re.compile(
     r"(厅|局|委|办|院|会|部|署|司|处|所|站|队|台|馆|社|协|联|银行|中心|集团|公司|政府|单位|部门|"
     r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|"
     r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
-BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区]（[^）]*）)$")
+BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区](（[^）]*）)?)$")
 # Words of a sentence, not of a name: 以下工作均需各市政府落实.
 PROSE = re.compile(r"以下|以上|均需|需要|应当|要求|不再|根据|通过")
 CONJUNCTION = re.compile(r"以及|及|和|与")
 COLLECTIVE_HEAD = re.compile(r"^(各|有关|相关|其他|所在|其余)")
+COLLECTIVE_WORDS = re.compile(r"各|有关|相关|其他")
 
 
 def canonical(name: str) -> str:
@@ -70,12 +71,23 @@ def split_units(text: str) -> list[str]:
     s = squeeze(text).replace("〔", "（").replace("〕", "）")
     s = BROKEN_BRACKETS.sub(r"（\1）", s)
     parts = _top_level_split(s)
-    names = [canonical(n) for p in _merge_places(parts) for n in _split_conjunction(p)]
+    names = _rejoin_generic([canonical(n) for p in _merge_places(parts) for n in _split_conjunction(p)])
     seen: list[str] = []
     for n in names:
         if n and n not in seen:
             seen.append(n)
     return seen
+
+
+def _rejoin_generic(names: list[str]) -> list[str]:
+    """市直有关部门、单位 is one collective: a bare kind of organisation joins the name before it."""
+    out: list[str] = []
+    for name in names:
+        if out and GENERIC.match(name) and COLLECTIVE_WORDS.search(out[-1]):
+            out[-1] = f"{out[-1]}、{name}"
+        else:
+            out.append(name)
+    return out
 
 
 def _split_conjunction(item: str) -> list[str]:
