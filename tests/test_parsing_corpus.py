@@ -10,7 +10,7 @@ from tests.gold import FIGURES, corpus, evaluate
 # today, rounded down to two decimals, so the corpus guards against regressions now; the
 # parser work (by another engineer) raises the floor towards TARGET.
 TARGET = 0.97
-FLOOR = {"recall": 0.59, "precision": 1.00, "lead": 0.96, "support": 0.96, "text": 1.00, "deadline": 1.00}
+FLOOR = {"recall": 0.61, "precision": 1.00, "lead": 0.96, "support": 0.96, "text": 1.00, "deadline": 0.96}
 # Documents committed so far; the issue asks for at least 30.
 MIN_DOCUMENTS = 16
 

@@ -116,3 +116,9 @@ def test_lead_and_partner_responsible_unit_labels():
 def test_collectives_written_as_lists_stay_whole():
     body = "一、抓好落实。（牵头单位：市发改委；责任单位：市直有关部门、单位，各县、市、区政府）\n"
     assert roles(body) == [(["市发改委"], ["市直有关部门、单位", "各县、市、区政府"])]
+
+
+def test_a_designation_in_square_brackets():
+    [task] = tasks("一、建设产业园。大力推进一期核心区建设。[责任单位:老街办、区招商服务中心]\n")
+    assert (task.lead, task.support, task.text) == (["老街办"], ["区招商服务中心"], "建设产业园。大力推进一期核心区建设。")
+

@@ -39,7 +39,7 @@ VERB_END = re.compile(f"(?P<verb>{'|'.join(verb for verbs in VERBS.values() for 
 # The role each label or verb gives the units it names.
 ROLE = {word: role for words in (labels.ROLES, VERBS) for role, group in words.items() for word in group}
 CLAUSE_SPLIT = "，；。,;"
-BRACKETS = {"（": "）", "〔": "〕"}
+BRACKETS = {"（": "）", "〔": "〕", "[": "]"}  # 【】 folds to 〔〕; some pages write [责任单位:…]
 MAX_INNER = 600
 
 
@@ -211,9 +211,9 @@ def _verbal(text: str, roles: Roles) -> None:
 def _clauses(text: str) -> list[str]:
     out, depth, start = [], 0, 0
     for i, ch in enumerate(text):
-        if ch in "（〔“":
+        if ch in "（〔[“":
             depth += 1
-        elif ch in "）〕”":
+        elif ch in "）〕]”":
             depth = max(depth - 1, 0)
         elif ch in CLAUSE_SPLIT and depth == 0:
             out.append(text[start:i])
@@ -282,10 +282,10 @@ def _closing(text: str, start: int) -> int | None:
 def _depths(text: str) -> list[int]:
     depths, depth = [], 0
     for ch in text:
-        if ch in "（〔":
+        if ch in "（〔[":
             depth += 1
         depths.append(depth)
-        if ch in "）〕":
+        if ch in "）〕]":
             depth = max(depth - 1, 0)
     return depths
 
