@@ -132,8 +132,8 @@ def _send_digests(report: Report) -> list[Mail]:
     today, config = report.today, current_app.config
     items = _due_items(today, config["REMIND_THRESHOLDS"], config["OVERDUE_REPEAT_DAYS"])
     # Names and addresses as plain values: each digest commits, which would expire ORM objects.
-    names = dict(db.session.execute(select(Unit.id, Unit.name).where(Unit.id.in_(list(items)))).all())
-    recipients = _recipients(list(names))
+    units = db.session.scalars(select(Unit).where(Unit.id.in_(list(items)))).all()
+    names, recipients = {u.id: u.name for u in units}, _recipients(units)
     unreachable = []
     for unit_id, name in sorted(names.items(), key=lambda pair: pair[1]):
         due = items[unit_id]
@@ -194,7 +194,7 @@ def _reminded(task_ids) -> dict[tuple[int, int, date], dict[str, object]]:
     return reminded
 
 
-def _recipients(unit_ids: list[int]) -> dict[int, list[str]]:
+def _recipients(units: list[Unit]) -> dict[int, list[str]]:
     """Per unit, its directory addresses and its users' own, without those who opted out."""
     users = db.session.scalars(select(User).where(User.email.is_not(None), User.email != "")).all()
     opted_out = {u.email.lower() for u in users if u.reminders_opt_out}
@@ -203,7 +203,7 @@ def _recipients(unit_ids: list[int]) -> dict[int, list[str]]:
         if user.unit_id is not None and user.active and not user.reminders_opt_out:
             own[user.unit_id].append(user.email)
     result = {}
-    for unit in db.session.scalars(select(Unit).where(Unit.id.in_(unit_ids))):
+    for unit in units:
         addresses = dict.fromkeys(a for a in unit.email_list() + own[unit.id] if a.lower() not in opted_out)
         result[unit.id] = list(addresses)
     return result
