@@ -122,3 +122,91 @@ def test_a_designation_in_square_brackets():
     [task] = tasks("一、建设产业园。大力推进一期核心区建设。[责任单位:老街办、区招商服务中心]\n")
     assert (task.lead, task.support, task.text) == (["老街办"], ["区招商服务中心"], "建设产业园。大力推进一期核心区建设。")
 
+
+
+# 6. Work lists printed one cell per line (web pages copied as text).
+
+BARRED = """2025年开发区重点工作及责任清单
+序号 |
+重点工作 |
+责任领导 |
+责任单位 |
+完成时限 |
+1 |
+优化重点项目服务机制，全力服务重大项目落地。 |
+叶林 |
+招商工作部、安商工作部 |
+全年 |
+2 |
+盘活存量土地400亩。 |
+马振明 |
+改革办 |
+6月底前 |
+"""
+
+
+def test_a_table_with_a_cell_on_each_line_closed_by_a_bar():
+    found = [(t.line, t.text, t.lead, t.support, t.deadline) for t in tasks(BARRED, head="")]
+    assert found == [
+        (7, "优化重点项目服务机制，全力服务重大项目落地。", ["招商工作部"], ["安商工作部"], date(2025, 12, 31)),
+        (12, "盘活存量土地400亩。", ["改革办"], [], date(2025, 6, 30))]
+
+
+def test_a_table_with_a_cell_on_each_line_and_nothing_between():
+    body = ("附件1\n2022年预期目标任务分解表\n\n序号\n\n2022年预期目标\n\n责任单位\n\n1\n\n地区生产总值增长5.5%左右\n\n"
+            "区发展改革委\n\n2\n\n固定资产投资增长6%左右，\n工业投资增长8%\n\n区发展改革委、区经济信息委\n\n"
+            "3\n\n社会消费品零售总额增长8%\n\n区商务委\n\n重庆市沙坪坝区人民政府办公室\n")
+    found = [(t.text, t.lead, t.support) for t in tasks(body)]
+    assert found == [("地区生产总值增长5.5%左右", ["区发展改革委"], []),
+                     ("固定资产投资增长6%左右，工业投资增长8%", ["区发展改革委"], ["区经济信息委"]),
+                     ("社会消费品零售总额增长8%", ["区商务委"], [])]
+
+
+def test_cells_a_page_spans_over_rows_are_missing_from_the_later_rows():
+    # 全年目标 spans rows 2 and 3 on the page, so they print one cell fewer; the empty
+    # closing cells of a row hold nothing.
+    body = ("序号 |\n主要任务 |\n全年目标 |\n分管 领导 |\n牵头 单位 |\n责任主体与协同单位 |\n推进情况 |\n"
+            "1 |\n新建口袋公园5个。 |\n5个 |\n徐国江 |\n城管局 |\n市政局、相关街道 |\n已完成。 |\n"
+            "2 |\n改造背街小巷。 |\n徐国江 |\n住建局 |\n各街道 |\n||\n"
+            "3 |\n新增停车泊位。 |\n徐国江 |\n公安分局 |\n交警大队、城管局 |\n已完成60%。 |\n")
+    assert roles(body, head="") == [(["城管局"], ["市政局", "相关街道"]), (["住建局"], ["各街道"]),
+                                     (["公安分局"], ["交警大队", "城管局"])]
+
+
+def test_a_person_column_never_gives_units():
+    found = tasks(BARRED, head="")
+    assert not {"叶林", "马振明"} & {name for t in found for name in t.lead + t.support}
+
+
+# Where a document's year comes from when a web page frames it.
+
+def test_a_pages_source_line_is_not_the_title():
+    [doc] = parse_text("来源：http://www.example.gov.cn/art/1.html\n发布日期：2025-03-01\n\n" + BARRED)
+    assert doc.title == "2025年开发区重点工作及责任清单"
+    assert [t.deadline for t in doc.tasks] == [date(2025, 12, 31), date(2025, 6, 30)]
+
+
+def test_next_year_counts_from_the_date_the_document_was_issued():
+    body = ("区人民政府办公室关于印发重点任务分解的通知\n\n现印发给你们，请认真抓好落实。\n\n"
+            "                    2022年12月27日\n\n"
+            "1.建设产业园，确保仓储区明年7月份建成，明年年底前全面运营。[责任单位:老街办]\n")
+    [doc] = parse_text(body)
+    assert doc.date == date(2022, 12, 27)
+    assert [t.deadline for t in doc.tasks] == [date(2023, 12, 31)]
+
+
+def test_next_year_without_a_known_date_gives_no_deadline():
+    [task] = tasks("一、建设产业园，明年年底前全面运营。（责任单位：区商务局）\n")
+    assert task.deadline is None
+
+
+# Unit lists written the short way.
+
+def test_places_named_without_their_kind_share_the_last_ones():
+    body = "一、推进机场建设。（哈尔滨机场扩建指挥部、哈尔滨、黑河、绥芬河市政府、省农垦总局负责）\n"
+    assert roles(body) == [(["哈尔滨机场扩建指挥部", "哈尔滨市政府", "黑河市政府", "绥芬河市政府", "省农垦总局"], [])]
+
+
+def test_the_peoples_bank_written_short_is_a_unit():
+    body = "一、稳定金融。（牵头单位：市财政局；配合单位：市税务局、市人行、滁州海关）\n"
+    assert roles(body) == [(["市财政局"], ["市税务局", "市人行", "滁州海关"])]

@@ -12,11 +12,51 @@ COLUMNS = {
     "support": r"配合单位|配合部门|协办单位|参与单位|协同单位",
     "responsible": r"责任单位|责任部门|责任主体|实施单位|承办单位",
     "time": r"完成时间|完成时限|完成期限|时间节点|时限要求|时间安排|进度安排|完成日期|时限",
+    # People, never units: 责任领导 徐国江.
+    "person": r"责任领导|牵头领导|分管领导|联系领导|包保领导|牵头市领导|市领导|县领导|区领导|责任人",
 }
 ANY_COLUMN = re.compile("|".join(f"(?P<{key}>{pattern})" for key, pattern in COLUMNS.items()))
 # A header run together (squeezed text, or a table printed one character per line).
 GRID_HEADER = re.compile(rf"(?:{COLUMNS['number']})(?:{'|'.join(COLUMNS.values())})+")
 _NAMES = [name for pattern in COLUMNS.values() for name in pattern.split("|")]
+_EXACT = {key: re.compile(rf"(?:{pattern})") for key, pattern in COLUMNS.items()}
+# Header cells worded otherwise (2022年预期目标, 责任主体与协同单位, 分管 领导) are known by a word
+# they hold, tried in this order: 协同 before 责任 makes 责任主体与协同单位 the supporting units.
+_WORDS = (
+    (None, re.compile(r"情况|进度|进展|说明|备注|成效|是否|问题")),
+    ("person", re.compile(r"领导|责任人|联系人")),
+    ("number", re.compile(r"序号|编号")),
+    ("time", re.compile(r"时限|时间|期限|节点|日期")),
+    ("support", re.compile(r"配合|协同|协办|参与|协作")),
+    ("lead", re.compile(r"牵头|主责|主办")),
+    ("responsible", re.compile(r"责任|实施|承办|主体")),
+    ("task", re.compile(r"任务|举措|措施|目标|内容|工作|事项|项目")),
+)
+_HEADER_CELL = 12  # characters; a longer cell is data, not a column name
+
+
+def column_role(cell: str) -> str | None:
+    """The role of one header cell (squeezed), or None for a column the parser does not read."""
+    if len(cell) > _HEADER_CELL:
+        return None
+    exact = next((key for key, pattern in _EXACT.items() if pattern.fullmatch(cell)), None)
+    if exact:
+        return exact
+    return next((key for key, words in _WORDS if words.search(cell)), None)
+
+
+def header_roles(cells: list[str]) -> list[str | None] | None:
+    """Column roles of a header row (cells squeezed), or None when the row is not a work-list
+    header: it needs a task column and a unit column. A role met twice (主要任务 | 全年目标任务)
+    belongs to its first column."""
+    roles: list[str | None] = []
+    for cell in cells:
+        role = column_role(cell)
+        roles.append(None if role in roles else role)
+    names = set(roles)
+    if "task" in names and names & {"lead", "responsible", "support"}:
+        return roles
+    return None
 
 
 def is_grid_header(text: str) -> bool:

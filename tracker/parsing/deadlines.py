@@ -39,6 +39,9 @@ _PATTERNS = [
     re.compile(rf"(?<![\d年]){_M}{_D}{BEFORE}"),
     re.compile(rf"(?<![\d年]){_M}(?:底|末|份)?{BEFORE}"),
     re.compile(rf"(?<![\d年每])(?:今|本|当)?年(?:底|末){BEFORE}"),  # 年底前: the document's year
+    # 明年年底, 明年7月份建成: the year after the one the document was issued in.
+    re.compile(rf"(?P<next>明年)(?:年?底|年?末){BEFORE}?"),
+    re.compile(rf"(?P<next>明年){_M}(?:{_D}|底|末|份)?(?:{BEFORE}|(?=(?:基本|全面|全部)?(?:完成|建成|出台|印发|落实到位)))"),
 ]
 _QUARTER = {"一": 3, "二": 6, "三": 9, "四": 12, "1": 3, "2": 6, "3": 9, "4": 12}
 _HALF = {"上半年": 6, "年中": 6, "下半年": 12}
@@ -66,9 +69,12 @@ def month_end(year: int, month: int) -> date:
     return date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _to_date(m: re.Match[str], default_year: int | None) -> date | None:
+def _to_date(m: re.Match[str], default_year: int | None, issued_year: int | None) -> date | None:
     parts = m.groupdict()
-    year = int(parts["y"]) if parts.get("y") else default_year
+    if parts.get("next"):
+        year = issued_year + 1 if issued_year else None
+    else:
+        year = int(parts["y"]) if parts.get("y") else default_year
     if year is None:
         return None
     if parts.get("d") and parts.get("m"):
@@ -85,12 +91,13 @@ def _to_date(m: re.Match[str], default_year: int | None) -> date | None:
     return date(year, 12, 31)  # a year, or 全年
 
 
-def _matches(patterns: list[re.Pattern[str]], text: str, default_year: int | None) -> list[Deadline]:
+def _matches(patterns: list[re.Pattern[str]], text: str, default_year: int | None,
+             issued_year: int | None = None) -> list[Deadline]:
     """Dated matches of `patterns`, leaving out any that lies inside a longer one."""
     found = []
     for pattern in patterns:
         for m in pattern.finditer(text):
-            when = _to_date(m, default_year)
+            when = _to_date(m, default_year, issued_year)
             if when:
                 found.append(Deadline(when, m.start(), m.end()))
     outer = _outermost({(d.start, d.end) for d in found})
@@ -108,10 +115,13 @@ def _outermost(spans: set[tuple[int, int]]) -> set[tuple[int, int]]:
     return kept
 
 
-def latest(text: str, default_year: int | None = None) -> Deadline | None:
-    """The latest completion phrase of `text` (normalised: ASCII digits, no whitespace)."""
+def latest(text: str, default_year: int | None = None, issued_year: int | None = None) -> Deadline | None:
+    """The latest completion phrase of `text` (normalised: ASCII digits, no whitespace).
+
+    A date without a year is in `default_year` (the document's); 明年 counts from
+    `issued_year`, and without it (a document whose date is unknown) gives no date."""
     masked = _NOT_DEADLINES.sub(lambda m: "#" * len(m.group(0)), text)
-    found = _matches(_PATTERNS, masked, default_year)
+    found = _matches(_PATTERNS, masked, default_year, issued_year)
     return max(found, key=lambda d: (d.date, d.end - d.start)) if found else None
 
 

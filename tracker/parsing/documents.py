@@ -19,10 +19,13 @@ DATE_LINE = re.compile(
     r"^(?P<y>(?:19|20)\d{2}|[〇○零一二三四五六七八九]{4})年(?P<m>\d{1,2}|[一二三四五六七八九十]{1,2})月"
     r"(?P<d>\d{1,2}|[一二三四五六七八九十]{1,3})日$")
 TITLE_END = re.compile(
-    r"(通知|意见|决定|批复|复函|函|通报|办法|规定|方案|规划|计划|要点|报告|公告|命令|令|细则|纲要|决议|措施|条例)$")
+    r"(通知|意见|决定|批复|复函|函|通报|办法|规定|方案|规划|计划|要点|报告|公告|命令|令|细则|纲要|决议|措施|条例|清单|表|台账)$")
 STOP = tuple("。；：！？）")
 ISSUER_OPENING = re.compile(r"^[\u3400-\u9fff（）]{2,30}?(人民政府|政府|办公厅|办公室|委员会|厅|局|委|办)(关于|$)")
+# What a web page prints above a document (来源：…, 发布日期：…, its address): not its title.
+PAGE_META = re.compile(r"^(?:(?:信息)?来源|发布(?:日期|时间|机构)|成文日期|索引号|主题分类|浏览次数|字号)[:：]|^https?://")
 MAX_TITLE_LINES = 5
+RIGHT_SET = re.compile(r"^[ \u3000\t]{8,}")
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
 
 
@@ -104,7 +107,7 @@ def _leading_title(lines: list[str]) -> tuple[int, str]:
     first = None
     for i, line in enumerate(lines):
         text = squeeze(line)
-        if not text:
+        if not text or PAGE_META.match(text):
             continue
         first = i if first is None else first
         collected.append(text)
@@ -122,8 +125,10 @@ def _leading_title(lines: list[str]) -> tuple[int, str]:
 
 
 def signature(lines: list[str]) -> tuple[str | None, date | None]:
-    """The issuer and date closing a document: a date line after a short issuer line."""
+    """The issuer and date closing a document: a date line after a short issuer line, else
+    (a page that prints no issuer) the first date line set to the right, as signatures are."""
     previous = ""
+    aside = None
     for line in lines:
         text = squeeze(line)
         if not text:
@@ -131,8 +136,10 @@ def signature(lines: list[str]) -> tuple[str | None, date | None]:
         m = DATE_LINE.match(text)
         if m and previous and len(previous) <= 30 and not previous.endswith(STOP + ("，",)):
             return previous, _date(m)
+        if m and aside is None and RIGHT_SET.match(line):
+            aside = _date(m)
         previous = text
-    return None, None
+    return None, aside
 
 
 def _date(m: re.Match[str]) -> date | None:

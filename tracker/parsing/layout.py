@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from . import stacked
 from .columns import is_grid_header
 from .labels import LABEL, OPENING, OTHER_LABEL
 from .numbering import Marker, Numbering
@@ -174,6 +175,7 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
     content = [Line(n, raw, text, width(raw)) for n, raw in numbered
                if (text := squeeze(raw)) and not is_noise(text)]
     grids = _grid_runs(content)
+    stacks = stacked.tables([line.text for line in content], [line.raw for line in content])
     wide = full_width(content)
     numbering = Numbering()
     blocks: list[Block] = []
@@ -189,6 +191,12 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
                 grid.append_line(line.number, line.raw)
             blocks.append(Block("grid", grid.build()))
             current, prev, i = None, None, grids[i]
+            continue
+        if i in stacks:
+            for row in stacks[i].rows:
+                cells = [_cell_span(content, cell) for cell in row]
+                blocks.append(Block("row", joined(cells), cells))
+            current, prev, i = None, None, stacks[i].end
             continue
         line = content[i]
         cells = _cells(line)
@@ -250,6 +258,13 @@ def _cells(line: Line) -> list[Span]:
     if len(parts) < 3:
         return []
     return [line_span(line.number, part) for part in parts]
+
+
+def _cell_span(content: list[Line], cell: stacked.Cell) -> Span:
+    builder = SpanBuilder()
+    for index, piece in cell:
+        builder.append_line(content[index].number, piece)
+    return builder.build()
 
 
 def _ends_paragraph(prev: Line, wide: float | None, prev_opened: bool) -> bool:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
+from .columns import header_roles
 from .labels import COLUMN_LABELS
 from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
@@ -44,7 +45,7 @@ def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
                              text="\n".join(lines[span.title_line:span.end]))
         year = issued.year if issued else _title_year(span.title) or _number_year(span.number)
         blocks = blocks_from_lines([(i + 1, lines[i]) for i in body])
-        doc.tasks = _DocumentReader(blocks, year).tasks()
+        doc.tasks = _DocumentReader(blocks, year, issued.year if issued else None).tasks()
         parsed.append(doc)
     return parsed
 
@@ -88,9 +89,10 @@ class _BlockState:
 
 
 class _DocumentReader:
-    def __init__(self, blocks: list[Block], year: int | None) -> None:
+    def __init__(self, blocks: list[Block], year: int | None, issued_year: int | None) -> None:
         self.blocks = blocks
         self.year = year
+        self.issued_year = issued_year
         self.state: list[_BlockState] = []
         self.items: dict[int, list[int]] = defaultdict(list)  # blocks opening an item, by level
 
@@ -118,7 +120,7 @@ class _DocumentReader:
                 state.found = found or ([running] if running else [])
                 columns = None
             elif block.kind == "row":
-                header = worklist.header_columns([c.text for c in block.cells])
+                header = header_roles([c.text for c in block.cells])
                 if header:
                     columns = header
                 elif columns:
@@ -149,7 +151,7 @@ class _DocumentReader:
         text = self._text_between(start, (b, len(block.text) if d.running else d.start))
         inner = block.span.slice(d.start, d.end)
         searched = joined([text, inner])
-        found = deadlines.latest(searched.text, self.year)
+        found = deadlines.latest(searched.text, self.year, self.issued_year)
         when = found.date if found else None
         when_text = searched.orig[found.start:found.end] if found else None
         labelled = deadlines.cell_deadline(d.roles.time, self.year) if d.roles.time else None
@@ -251,7 +253,7 @@ class _DocumentReader:
             text = self._item_text(k)
             if not text.text.strip():
                 continue  # a bare number: nothing to assign
-            found = deadlines.latest(text.text, self.year)
+            found = deadlines.latest(text.text, self.year, self.issued_year)
             tasks.append(ParsedTask(
                 line=block.line, section=self._path(k), text=text.text.strip(),
                 deadline=found.date if found else None,
@@ -297,7 +299,7 @@ class _DocumentReader:
             when = deadlines.cell_deadline(time.text, self.year)
             deadline_text = time.orig
         else:
-            found = deadlines.latest(row.task.text, self.year)
+            found = deadlines.latest(row.task.text, self.year, self.issued_year)
             when = found.date if found else None
             deadline_text = row.task.orig[found.start:found.end] if found else None
         unit_cells = [row.cells[k].orig for k in COLUMN_LABELS if k in row.cells]

@@ -28,8 +28,10 @@ BROKEN_BRACKETS = re.compile(r"[!！]([^!！\"（）]{1,12})\"")
 # What a unit name ends with: an organ, an enterprise or institute, or a collective.
 UNIT_SUFFIX = re.compile(
     r"(厅|局|委|办|院|会|部|署|司|处|所|站|队|台|馆|社|协|联|银行|中心|集团|公司|政府|单位|部门|"
-    r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|"
+    r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|人行|"
     r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
+# A place named without its kind, before one that has it: 哈尔滨、黑河、绥芬河市政府.
+BARE_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$")
 BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区](（[^）]*）)?)$")
 # Words of a sentence, not of a name: 以下工作均需各市政府落实.
 PROSE = re.compile(r"以下|以上|均需|需要|应当|要求|不再|根据|通过")
@@ -124,6 +126,10 @@ def _split_place(item: str) -> tuple[str, str] | None:
     return None
 
 
+def _bare_name(item: str) -> bool:
+    return bool(BARE_NAME.match(item)) and not looks_like_unit(canonical(item)) and not COLLECTIVE_HEAD.match(item)
+
+
 def _merge_places(items: list[tuple[str, str]]) -> list[str]:
     """Rejoin collectives written as lists and expand suffixes shared by place names."""
     out: list[str] = []
@@ -144,6 +150,17 @@ def _merge_places(items: list[tuple[str, str]]) -> list[str]:
             if shared:
                 # 湖州市、嘉兴市、台州市政府: the last item's suffix belongs to every place.
                 out.extend(it + shared[1] for _, it in items[i:j])
+                out.append(items[j][1])
+                i = j + 1
+                continue
+        elif _bare_name(item):
+            j = i + 1
+            while j < len(items) and items[j][0] == "、" and _bare_name(items[j][1]):
+                j += 1
+            shared = _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+            if shared and shared[0][-1] in "市县区州盟旗":
+                # 哈尔滨、黑河、绥芬河市政府: the last item's kind of place and suffix belong to every name.
+                out.extend(it + shared[0][-1] + shared[1] for _, it in items[i:j])
                 out.append(items[j][1])
                 i = j + 1
                 continue

@@ -11,10 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .columns import ANY_COLUMN, COLUMNS, GRID_HEADER
+from .columns import ANY_COLUMN, GRID_HEADER
 from .layout import Span
 
-_COLUMN = {key: re.compile(rf"^(?:{pattern})$") for key, pattern in COLUMNS.items()}
 _TIME_START = re.compile(r"(?:19|20)\d{2}年|长期|持续|常态化|每年|逐年|20\d{2}[—\-－至]")
 # What ends a row, right before the next row's number: its time cell, or a unit name after
 # the task's last sentence (。).
@@ -30,18 +29,6 @@ class Row:
     line: int
     task: Span
     cells: dict[str, Span]
-
-
-def header_columns(cells: list[str]) -> list[str | None] | None:
-    """Column roles of a header row, or None when the row is not a work-list header."""
-    roles: list[str | None] = []
-    for cell in cells:
-        text = re.sub(r"\s+", "", cell)
-        roles.append(next((key for key, pattern in _COLUMN.items() if pattern.match(text)), None))
-    names = set(roles)
-    if "task" in names and names & {"lead", "responsible", "support"}:
-        return roles
-    return None
 
 
 def row_from_cells(columns: list[str | None], cells: list[Span]) -> Row | None:

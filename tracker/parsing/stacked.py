@@ -1,0 +1,155 @@
+"""Tables printed one cell per line (web pages copied as text, some PDF extractions).
+
+Two forms are met: every cell closed by a bar (`序号 |`, `重点工作 |`, …, `1 |`, `坚持… |`),
+and cells on lines of their own with nothing to mark them. A table starts at a header of
+column names, the first of them 序号, and its rows start at their numbers (1, 2, 3 …, or
+from any number in an excerpt); the rows are given back cell by cell for the layout to turn
+into delimited rows, so they are read like any other work list.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from itertools import combinations
+
+from .columns import COLUMNS, header_roles
+from .units import looks_like_unit, split_units
+
+# A piece of a source line that belongs to one cell: (index of the line, its raw text).
+Piece = tuple[int, str]
+Cell = list[Piece]
+
+_BAR = re.compile(r"[|｜]")
+_NUMBER_CELL = re.compile(r"\d{1,3}[.、]?")
+_NUMBER_HEADER = re.compile(rf"(?:{COLUMNS['number']})[|｜]?")
+_HEADER_CELL = 16  # characters; header cells are short and never a bare number
+_UNIT_ROLES = ("lead", "responsible", "support")
+_PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
+
+
+@dataclass
+class Table:
+    end: int  # index of the first line after the table
+    rows: list[list[Cell]] = field(default_factory=list)  # the header first
+
+
+def tables(texts: list[str], raws: list[str]) -> dict[int, Table]:
+    """Tables printed one cell per line, by the index of their header's first line.
+
+    `texts` are the squeezed lines, `raws` the same lines as written."""
+    found: dict[int, Table] = {}
+    i = 0
+    while i < len(texts):
+        table = _table_at(texts, raws, i) if _NUMBER_HEADER.fullmatch(texts[i]) else None
+        if table:
+            found[i] = table
+            i = table.end
+        else:
+            i += 1
+    return found
+
+
+def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
+    barred = bool(_BAR.search(texts[start]))
+    header: list[str] = []
+    k = start
+    while k < len(texts) and not _NUMBER_CELL.fullmatch(_content(texts[k])):
+        cell = _content(texts[k])
+        if len(cell) > _HEADER_CELL or barred != texts[k].endswith(("|", "｜")):
+            return None
+        header.append(cell)
+        k += 1
+    roles = header_roles(header) if len(header) >= 3 and k < len(texts) else None
+    if roles is None:
+        return None
+    rows = _barred_rows(texts, raws, k) if barred else _bare_rows(texts, raws, k, len(header), roles.index("task"))
+    if not rows:
+        return None
+    rows = [_aligned(row, roles) for row in rows]
+    head = [[(start + n, raws[start + n])] for n in range(len(header))]
+    end = max(index for row in rows for cell in row for index, _ in cell) + 1
+    return Table(end, [head, *rows])
+
+
+def _content(text: str) -> str:
+    return _BAR.sub("", text)
+
+
+def _barred_rows(texts: list[str], raws: list[str], start: int) -> list[list[Cell]]:
+    """Cells closed by bars; the table ends at the first line that does not end with one.
+    A row starts at a cell holding the next row number."""
+    cells: list[Cell] = []
+    k = start
+    while k < len(texts) and texts[k].endswith(("|", "｜")):
+        cells.extend([(k, piece)] for piece in _BAR.split(raws[k].rstrip())[:-1])
+        k += 1
+    return _rows_by_number(cells)
+
+
+def _rows_by_number(cells: list[Cell]) -> list[list[Cell]]:
+    rows: list[list[Cell]] = []
+    expected = None
+    for cell in cells:
+        text = _text(cell)
+        if _NUMBER_CELL.fullmatch(text) and (expected is None or int(text.rstrip(".、")) == expected):
+            expected = int(text.rstrip(".、")) + 1
+            rows.append([])
+        if rows:
+            rows[-1].append(cell)
+    return rows
+
+
+def _bare_rows(texts: list[str], raws: list[str], start: int, width: int, task: int) -> list[list[Cell]]:
+    """One cell a line, `width` cells a row. A row runs to the next row's number when it
+    comes within two rows' lines (lines beyond `width` continue its task cell, wrapped);
+    otherwise it takes `width` lines and the table ends."""
+    rows: list[list[Cell]] = []
+    k = start
+    while k < len(texts) and _NUMBER_CELL.fullmatch(texts[k]):
+        following = str(int(texts[k].rstrip(".、")) + 1)
+        nxt = next((j for j in range(k + 1, min(k + 2 * width, len(texts))) if texts[j] == following), None)
+        lines = list(range(k, nxt if nxt is not None else min(k + width, len(texts))))
+        cells: list[Cell] = [[(j, raws[j])] for j in lines]
+        surplus = max(len(cells) - width, 0)
+        cells[task:task + surplus + 1] = [[piece for cell in cells[task:task + surplus + 1] for piece in cell]]
+        rows.append(cells)
+        if nxt is None:
+            break
+        k = nxt
+    return rows
+
+
+
+def _aligned(row: list[Cell], roles: list[str | None]) -> list[Cell]:
+    """A row with fewer cells than the header lost the cells a web page spans over several
+    rows (rowspan), printed with the first row only. Empty cells go where the rest read best:
+    units under unit columns, a name under a person column; on a tie, at the end. Empty cells
+    closing the row hold nothing to place."""
+    while row and not _text(row[-1]):
+        row = row[:-1]
+    missing = len(roles) - len(row)
+    if missing <= 0 or missing > 3:
+        return row
+    best, best_score = None, None
+    for gaps in combinations(range(1, len(roles)), missing):
+        cells = iter(row)
+        candidate = [[] if k in gaps else next(cells) for k in range(len(roles))]
+        score = sum(_fit(role, _text(cell)) for role, cell in zip(roles, candidate))
+        if best_score is None or score >= best_score:
+            best, best_score = candidate, score
+    return best or row
+
+
+def _fit(role: str | None, text: str) -> int:
+    """+1 when a cell reads as its column wants, -1 when it does not, 0 for other columns."""
+    if not text or role not in (*_UNIT_ROLES, "person"):
+        return 0
+    units = all(looks_like_unit(name) for name in split_units(text))
+    if role == "person":
+        return 1 if _PERSON.fullmatch(text) and not units else -1
+    return 1 if units else -1
+
+
+def _text(cell: Cell) -> str:
+    return "".join(piece for _, piece in cell).strip()
