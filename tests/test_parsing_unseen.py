@@ -210,3 +210,51 @@ def test_places_named_without_their_kind_share_the_last_ones():
 def test_the_peoples_bank_written_short_is_a_unit():
     body = "一、稳定金融。（牵头单位：市财政局；配合单位：市税务局、市人行、滁州海关）\n"
     assert roles(body) == [(["市财政局"], ["市税务局", "市人行", "滁州海关"])]
+
+
+# 5. A document in traditional characters keeps its own text; units are read folded.
+
+def test_traditional_text_is_given_as_written():
+    body = "一、繼續壯大汽車產業，推進新能源汽車發展。（責任單位：省工業和信息化廳、省發展改革委）\n"
+    [task] = tasks(body)
+    assert task.text == "繼續壯大汽車產業，推進新能源汽車發展。"
+    assert (task.lead, task.support) == (["省工业和信息化厅"], ["省发展改革委"])
+
+
+def test_a_table_whose_cells_are_separated_by_spaces():
+    body = ("2016年《政府工作报告》量化指标任务分工\n\n序号 工 作 任 务 牵头负责部门\n"
+            "1 居民消费价格涨幅3%左右 发展改革委\n2 城镇新增就业1000万人以上 人力资源社会保障部\n"
+            "3 安排财政赤字2.18万亿元,赤字率提高到3% 财政部\n\n国务院办公厅\n")
+    found = [(t.text, t.lead) for t in tasks(body)]
+    assert found == [("居民消费价格涨幅3%左右", ["发展改革委"]), ("城镇新增就业1000万人以上", ["人力资源社会保障部"]),
+                     ("安排财政赤字2.18万亿元,赤字率提高到3%", ["财政部"])]
+
+
+def test_group_headings_between_the_rows_of_a_bare_table():
+    body = ("序号\n\n重点工作任务\n\n主要责任单位\n\n协同配合单位\n\n一、主要预期目标\n\n3\n\n固定资产投资增长7.5%左右。\n\n"
+            "区发改委\n\n区工信局、区住建局\n\n二、扩投资\n\n三、促民生\n\n68\n\n加快建设黎明小学扩建项目。\n\n区教育局\n\n"
+            "区政府有关部门,各乡镇人民政府、街道办事处。\n")
+    assert roles(body) == [(["区发改委"], ["区工信局", "区住建局"]),
+                           (["区教育局"], ["区政府有关部门", "各乡镇人民政府、街道办事处"])]
+
+
+def test_a_division_of_work_line_and_a_leader_line():
+    body = ("1.地区生产总值增长6%以上。\n\n分管省领导:林克庆\n\n部门分工:省发展改革委牵头,各地、各部门配合。\n\n"
+            "2.地方一般公共预算收入增长5%左右。\n\n分管省领导:林克庆\n\n部门分工:省财政厅牵头,各地、各部门配合。\n")
+    found = [(t.text, t.lead, t.support) for t in tasks(body)]
+    assert found == [("地区生产总值增长6%以上。", ["省发展改革委"], ["各地", "各部门"]),
+                     ("地方一般公共预算收入增长5%左右。", ["省财政厅"], ["各地", "各部门"])]
+
+
+def test_the_lead_statement_takes_its_brackets_along():
+    body = "一、推进完善PPP运行机制。\n责任单位:市发改委、市财政局(第一责任单位为牵头单位,下同)\n"
+    assert roles(body) == [(["市发改委"], ["市财政局"])]
+
+
+def test_industrial_parks_are_units_and_a_suffix_is_shared_by_places_of_one_kind():
+    parks = "一、修编园区规划。(牵头单位:县园区发展服务中心;责任单位:新材料产业园、食品产业园等)\n"
+    guards = "一、整治军车秩序。(由郑州警备区、武警郑州支队负责,市公安局配合)\n"
+    cities = "一、推进建设。（杭州、宁波市政府，安吉县、湖州市政府负责）\n"
+    assert roles(parks) == [(["县园区发展服务中心"], ["新材料产业园", "食品产业园"])]
+    assert roles(guards) == [(["郑州警备区", "武警郑州支队"], ["市公安局"])]
+    assert roles(cities) == [(["杭州市政府", "宁波市政府", "安吉县政府", "湖州市政府"], [])]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from tracker.parsing.text import squeeze
+
 # C0/C1 control characters but tab and line breaks: nobody types them, and a NUL cannot even
 # be stored in PostgreSQL.
 CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -17,3 +19,9 @@ def search_text(value: str | None, limit: int = 100) -> str | None:
     """A search as typed, cut to `limit` characters (a LIKE pattern has limits, SQLite's
     especially), without control characters; None when nothing is left."""
     return CONTROLS.sub("", value or "").strip()[:limit] or None
+
+
+def searchable(value: str | None) -> str:
+    """A text as searches compare it: simplified characters, ASCII digits and Latin, full-width
+    punctuation, no whitespace (a document in traditional characters is found by either script)."""
+    return squeeze(value or "")

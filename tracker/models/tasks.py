@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, Integer, String, Text, and_
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from tracker.extensions import db
+from tracker.text import searchable
 
 from .base import Timestamp, choice, utcnow
 from .documents import Document
@@ -39,7 +40,9 @@ class Task(db.Model):
     seq: Mapped[int] = mapped_column(default=0)  # order within the document
     section: Mapped[str] = mapped_column(String(120), default="")  # 二/（三）/3
     line: Mapped[int | None]  # source line of the designation or work-list row
-    text: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")  # as written: traditional characters stay
+    # `text` folded (simplified characters, ASCII digits, no whitespace), for search in either script.
+    search_text: Mapped[str] = mapped_column(Text, default="")
     raw: Mapped[str] = mapped_column(Text, default="")  # the designation as written
     deadline: Mapped[date | None] = mapped_column(index=True)
     deadline_text: Mapped[str | None] = mapped_column(String(120))  # 长期, 2021年6月前发文，长期开展
@@ -62,6 +65,11 @@ class Task(db.Model):
     # The journal outlives its task: no cascade, and the database refuses to delete a task that has one.
     reports: Mapped[list[ProgressReport]] = relationship(
         back_populates="task", order_by="ProgressReport.created_at", passive_deletes="all")
+
+    @validates("text")
+    def _fold_for_search(self, _key: str, value: str) -> str:
+        self.search_text = searchable(value)
+        return value
 
     def units(self, role: str) -> list[Unit]:
         return [a.unit for a in self.assignments if a.role == role]

@@ -14,7 +14,7 @@ from werkzeug.datastructures import MultiDict
 from tracker.extensions import db
 from tracker.models import MAX_ID, Document, ProgressReport, Task, TaskUnit, Unit
 from tracker.models.tasks import FINISHED, LIGHTS, ROLES, STATUSES
-from tracker.text import search_text
+from tracker.text import search_text, searchable
 
 PER_PAGE = 50
 
@@ -124,7 +124,7 @@ def _filtered(query: Select, filters: Filters, today: date, days: int) -> Select
         query = query.where(Task.document_id == filters.document_id)
     if filters.text:
         words = filters.text.replace("%", "").replace("_", "").split()
-        query = query.where(*(Task.text.contains(word) for word in words))
+        query = query.where(*(Task.search_text.contains(searchable(word)) for word in words))
     if filters.unit_id:
         roles = [filters.role] if filters.role else ["lead", "support"]
         query = query.where(Task.id.in_(select(TaskUnit.task_id).where(TaskUnit.unit_id == filters.unit_id,

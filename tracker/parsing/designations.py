@@ -24,6 +24,7 @@ FIRST_LEADS = re.compile(
     r"[，。；、]?(?:其中)?(?:(?:列|排|排列|排名|位列)(?:在)?)?(?:第一|首)(?:位|个)?(?:的|者)?(?:责任)?(?:单位|部门)?"
     r"(?:为|是)牵头(?:单位|部门)?(?:[，。；]?下同)?")
 RESPONSIBLE_LEAD = re.compile(r"[，。；]?(?:无牵头单位的[，,]?)?责任单位(?:即|均|即均)?为牵头单位(?:[，。；]?下同)?")
+EMPTY_BRACKETS = re.compile(r"[（〔]\s*[）〕]")
 COLLECTIVE_NAME = re.compile(r"(?:以下)?统称(?P<name>.+?)(?:负责|牵头)?$")
 # Verbs by the role they give the units before them.
 VERBS = {
@@ -103,7 +104,8 @@ def parse(inner: str, conventions: Conventions | None = None) -> Roles | None:
     if len(inner) > MAX_INNER:
         return None
     roles = Roles()
-    text = RESPONSIBLE_LEAD.sub("", FIRST_LEADS.sub("", inner))
+    # The statement removed, the brackets it stood in go too: 市财政局（第一责任单位为牵头单位，下同）.
+    text = EMPTY_BRACKETS.sub("", RESPONSIBLE_LEAD.sub("", FIRST_LEADS.sub("", inner)))
     text, *other = labels.OTHER_LABEL.split(text)
     text = text.strip("，；。 ")
     if other:
@@ -151,6 +153,11 @@ def _labelled(text: str, roles: Roles, responsible_lead: bool) -> None:
         if VERB_END.search(_last_clause(content)):
             sub = Roles()
             _verbal(content, sub)
+            if ROLE[label] == "responsible" and sub.lead and sub.support:
+                # 部门分工：A牵头，B配合: the sentence says who leads.
+                roles.add("lead", sub.lead)
+                roles.add("support", sub.support)
+                continue
             names = sub.lead + sub.support
         else:
             names = _take_marked(split_units(content), roles)

@@ -26,6 +26,7 @@ SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
 TINY = 2  # a line of at most this many characters inside a character-per-line table
 # Cells are stripped and blank ones dropped, so the blanks around a separator do not matter.
 CELL_SEPARATOR = re.compile(r"[\t|｜]")
+LEADER_LINE = re.compile(r"^(?:分管|牵头|责任|联系|包保|包联)(?:省|市|县|区)?领导[:：][^，。；]{0,30}$")
 BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
 
 
@@ -139,6 +140,12 @@ def is_noise(text: str) -> bool:
     return bool(PAGE_NUMBER.match(text) or RUNNING_HEAD.match(text))
 
 
+def names_a_leader(text: str) -> bool:
+    """A line naming the leader in charge (分管省领导：林克庆): people, neither a unit nor the
+    task's text (the document's text keeps it)."""
+    return bool(LEADER_LINE.match(text))
+
+
 @dataclass(frozen=True)
 class Line:
     number: int  # 1-based line of the input
@@ -173,7 +180,7 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
     its marker, so the section structure is read in the same pass.
     """
     content = [Line(n, raw, text, width(raw)) for n, raw in numbered
-               if (text := squeeze(raw)) and not is_noise(text)]
+               if (text := squeeze(raw)) and not is_noise(text) and not names_a_leader(text)]
     grids = _grid_runs(content)
     stacks = stacked.tables([line.text for line in content], [line.raw for line in content])
     wide = full_width(content)

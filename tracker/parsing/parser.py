@@ -161,7 +161,7 @@ class _DocumentReader:
         return ParsedTask(
             line=block.span.line_at(d.start),
             section=self._path(path_block),
-            text=text.text.strip() or _raw(inner.orig, d.bracketed),
+            text=text.orig.strip() or _raw(inner.orig, d.bracketed),
             lead=d.roles.lead,
             support=d.roles.support,
             deadline=when,
@@ -255,7 +255,7 @@ class _DocumentReader:
                 continue  # a bare number: nothing to assign
             found = deadlines.latest(text.text, self.year, self.issued_year)
             tasks.append(ParsedTask(
-                line=block.line, section=self._path(k), text=text.text.strip(),
+                line=block.line, section=self._path(k), text=text.orig.strip(),
                 deadline=found.date if found else None,
                 deadline_text=text.orig[found.start:found.end] if found else None))
         return tasks
@@ -306,7 +306,7 @@ class _DocumentReader:
         return ParsedTask(
             line=row.line,
             section="/".join(self.state[-1].prefix + [str(row.number)]),
-            text=row.task.text.strip(),
+            text=row.task.orig.strip(),
             lead=roles.lead if roles else [],
             support=roles.support if roles else [],
             deadline=when,

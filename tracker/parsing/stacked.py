@@ -24,6 +24,9 @@ _BAR = re.compile(r"[|｜]")
 _NUMBER_CELL = re.compile(r"\d{1,3}[.、]?")
 _NUMBER_HEADER = re.compile(rf"(?:{COLUMNS['number']})[|｜]?")
 _HEADER_CELL = 16  # characters; header cells are short and never a bare number
+# A row naming the group of the rows below it (一、稳增长): it never ends the table.
+_SPACES = re.compile(r"[ \u3000]+")
+_GROUP = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")
 _UNIT_ROLES = ("lead", "responsible", "support")
 _PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
 
@@ -41,7 +44,11 @@ def tables(texts: list[str], raws: list[str]) -> dict[int, Table]:
     found: dict[int, Table] = {}
     i = 0
     while i < len(texts):
-        table = _table_at(texts, raws, i) if _NUMBER_HEADER.fullmatch(texts[i]) else None
+        table = None
+        if _NUMBER_HEADER.fullmatch(texts[i]):
+            table = _table_at(texts, raws, i)
+        elif _NUMBER_HEADER.match(texts[i]) and _SPACES.search(raws[i].strip()):
+            table = _spaced_table_at(texts, raws, i)
         if table:
             found[i] = table
             i = table.end
@@ -54,7 +61,7 @@ def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
     barred = bool(_BAR.search(texts[start]))
     header: list[str] = []
     k = start
-    while k < len(texts) and not _NUMBER_CELL.fullmatch(_content(texts[k])):
+    while k < len(texts) and not _NUMBER_CELL.fullmatch(_content(texts[k])) and not _GROUP.match(texts[k]):
         cell = _content(texts[k])
         if len(cell) > _HEADER_CELL or barred != texts[k].endswith(("|", "｜")):
             return None
@@ -70,6 +77,48 @@ def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
     head = [[(start + n, raws[start + n])] for n in range(len(header))]
     end = max(index for row in rows for cell in row for index, _ in cell) + 1
     return Table(end, [head, *rows])
+
+
+def _spaced_table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
+    """A table whose rows are lines, cells separated by spaces (序号 工 作 任 务 牵头负责部门 /
+    1 居民消费价格涨幅3%左右 发展改革委). Cells beyond the header's continue the task cell."""
+    header = _spaced(raws[start])
+    roles = header_roles(header) if len(header) >= 3 else None
+    if roles is None:
+        return None
+    task = roles.index("task")
+    rows: list[list[Cell]] = []
+    k, number = start + 1, 0
+    while k < len(texts):
+        cells = _spaced(raws[k])
+        if _GROUP.match(texts[k]):
+            k += 1
+            continue
+        if len(cells) < 2 or not _NUMBER_CELL.fullmatch(cells[0]) or int(cells[0].rstrip(".、")) <= number:
+            break
+        number = int(cells[0].rstrip(".、"))
+        surplus = max(len(cells) - len(header), 0)
+        cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
+        rows.append([[(k, cell)] for cell in cells])
+        k += 1
+    if not rows:
+        return None
+    return Table(k, [[[(start, cell)] for cell in header], *rows])
+
+
+def _spaced(raw: str) -> list[str]:
+    """A line's cells between runs of spaces; a word spaced out letter by letter (工 作 任 务)
+    is one cell."""
+    cells: list[str] = []
+    letters = False  # the last cell is a word being spelled out
+    for token in _SPACES.split(raw.strip()):
+        letter = len(token) == 1 and not token.isdigit()
+        if letter and letters:
+            cells[-1] += token
+        else:
+            cells.append(token)
+        letters = letter
+    return cells
 
 
 def _content(text: str) -> str:
@@ -101,14 +150,21 @@ def _rows_by_number(cells: list[Cell]) -> list[list[Cell]]:
 
 
 def _bare_rows(texts: list[str], raws: list[str], start: int, width: int, task: int) -> list[list[Cell]]:
-    """One cell a line, `width` cells a row. A row runs to the next row's number when it
-    comes within two rows' lines (lines beyond `width` continue its task cell, wrapped);
-    otherwise it takes `width` lines and the table ends."""
+    """One cell a line, `width` cells a row, group headings between rows passed over. A row
+    runs to the next row's number or heading when one comes within two rows' lines (lines
+    beyond `width` continue its task cell, wrapped); otherwise it takes `width` lines and the
+    table ends."""
     rows: list[list[Cell]] = []
     k = start
-    while k < len(texts) and _NUMBER_CELL.fullmatch(texts[k]):
-        following = str(int(texts[k].rstrip(".、")) + 1)
-        nxt = next((j for j in range(k + 1, min(k + 2 * width, len(texts))) if texts[j] == following), None)
+    while True:
+        while k < len(texts) and _GROUP.match(texts[k]):
+            k += 1
+        if k == len(texts) or not _NUMBER_CELL.fullmatch(texts[k]):
+            break
+        number = int(texts[k].rstrip(".、"))
+        reach = range(k + width, min(k + 2 * width, len(texts)))  # where the next row may start
+        nxt = next((j for j in reach if _GROUP.match(texts[j]) or (
+            _NUMBER_CELL.fullmatch(texts[j]) and int(texts[j].rstrip(".、")) > number)), None)
         lines = list(range(k, nxt if nxt is not None else min(k + width, len(texts))))
         cells: list[Cell] = [[(j, raws[j])] for j in lines]
         surplus = max(len(cells) - width, 0)

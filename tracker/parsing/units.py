@@ -29,7 +29,7 @@ BROKEN_BRACKETS = re.compile(r"[!！]([^!！\"（）]{1,12})\"")
 UNIT_SUFFIX = re.compile(
     r"(厅|局|委|办|院|会|部|署|司|处|所|站|队|台|馆|社|协|联|银行|中心|集团|公司|政府|单位|部门|"
     r"机关|机构|组织|大学|学院|学校|实验室|小组|专班|办公室|委员会|海关|法院|检察院|分行|支行|人行|"
-    r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体)$")
+    r"党委|党组|各地|各方|地区|方面|市|县|区|乡|镇|街道|主体|园)$")
 # A place named without its kind, before one that has it: 哈尔滨、黑河、绥芬河市政府.
 BARE_NAME = re.compile(r"^[\u3400-\u9fff]{2,4}$")
 BARE_PLACE = re.compile(r"^([\u3400-\u9fff]{1,8}[省市县区州盟旗镇乡](（[^）]*）)?|[省市县区](（[^）]*）)?)$")
@@ -59,6 +59,7 @@ def canonical(name: str) -> str:
 
 # Words that name a kind of organisation, not one: "单位" alone (…部门和单位) is no unit.
 GENERIC = re.compile(r"^(?:部门|单位|机构|组织|地区|方面|主体)+$")
+BARE_KIND = re.compile(r"^(?:街道办事处|街道办|街道|社区)$")  # 各乡镇人民政府、街道办事处
 
 
 def looks_like_unit(name: str) -> bool:
@@ -82,10 +83,11 @@ def split_units(text: str) -> list[str]:
 
 
 def _rejoin_generic(names: list[str]) -> list[str]:
-    """市直有关部门、单位 is one collective: a bare kind of organisation joins the name before it."""
+    """市直有关部门、单位 and 各乡镇人民政府、街道办事处 are one collective each: a bare kind of
+    organisation, named without a place, joins the collective before it."""
     out: list[str] = []
     for name in names:
-        if out and GENERIC.match(name) and COLLECTIVE_WORDS.search(out[-1]):
+        if out and (GENERIC.match(name) or BARE_KIND.match(name)) and COLLECTIVE_WORDS.search(out[-1]):
             out[-1] = f"{out[-1]}、{name}"
         else:
             out.append(name)
@@ -126,6 +128,13 @@ def _split_place(item: str) -> tuple[str, str] | None:
     return None
 
 
+def _same_kind(items: list[tuple[str, str]], place: str) -> bool:
+    """Places that share a suffix are of one kind (湖州市、嘉兴市政府), or counties and cities
+    of one prefecture (安吉县、湖州市政府)."""
+    kinds = {it[-1] for _, it in items} | {place[-1]}
+    return len(kinds) == 1 or kinds <= set("市县区")
+
+
 def _bare_name(item: str) -> bool:
     return bool(BARE_NAME.match(item)) and not looks_like_unit(canonical(item)) and not COLLECTIVE_HEAD.match(item)
 
@@ -141,6 +150,8 @@ def _merge_places(items: list[tuple[str, str]]) -> list[str]:
             while j < len(items) and items[j][0] == "、" and BARE_PLACE.match(items[j][1]):
                 j += 1
             shared = _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+            if shared and not COLLECTIVE_HEAD.match(item) and not _same_kind(items[i:j], shared[0]):
+                shared = None  # 郑州警备区、武警郑州支队: 支队 is no suffix of a 区
             if COLLECTIVE_HEAD.match(item) and (shared or j > i + 1):
                 # 各市、县（市、区）政府: a collective written as a list, kept whole.
                 end = j + 1 if shared else j
@@ -153,7 +164,7 @@ def _merge_places(items: list[tuple[str, str]]) -> list[str]:
                 out.append(items[j][1])
                 i = j + 1
                 continue
-        elif _bare_name(item):
+        if _bare_name(item):
             j = i + 1
             while j < len(items) and items[j][0] == "、" and _bare_name(items[j][1]):
                 j += 1
