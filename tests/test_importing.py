@@ -138,7 +138,7 @@ def test_import_file_with_a_work_list_table(app, runner, tmp_path, name, make, l
 
 
 @pytest.mark.parametrize("name,data,message", [
-    ("scan.pdf", None, "可能是扫描件"),
+    ("scan.pdf", None, "已进行文字识别，未识别出文字"),
     ("broken.pdf", b"%PDF-1.4 not really", "无法打开 PDF 文件"),
     ("broken.docx", b"PK\x03\x04 not a zip", "无法打开 Word 文件"),
     ("table.xlsx", b"whatever", "不支持的文件类型"),

@@ -129,6 +129,9 @@ class Config:
         self.MAX_INFLATED_MB = _env_int("TRACKER_MAX_INFLATED_MB", 100)
         self.EXTRACT_TIMEOUT = _env_int("TRACKER_EXTRACT_TIMEOUT", 120)
         self.EXTRACT_MEMORY_MB = _env_int("TRACKER_EXTRACT_MEMORY_MB", 512)
+        # Text recognition of scans needs more of both: about 4 s and 1 GB for a page at 200 dpi.
+        self.OCR_TIMEOUT = _env_int("TRACKER_OCR_TIMEOUT", 600)
+        self.OCR_MEMORY_MB = _env_int("TRACKER_OCR_MEMORY_MB", 3072)
         # Pasted text and a large preview's confirmation are form fields, not files: they
         # are held to the upload limit, not to Werkzeug's 500 KB default for form fields.
         self.MAX_FORM_MEMORY_SIZE = self.MAX_CONTENT_LENGTH

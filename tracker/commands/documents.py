@@ -60,6 +60,9 @@ def _echo_plan(plan: DocumentPlan) -> None:
     if unknown:
         line += f"，目录外单位：{'、'.join(unknown)}"
     click.echo(line)
+    if plan.recognised:
+        low = min(plan.recognised.values())
+        click.echo(f"  文字识别结果，请核对：{len(plan.recognised)} 行由扫描件识别，最低置信度 {low:.0%}")
     if plan.status == "duplicate":
         click.echo("  该文号在本次内容中已出现，不重复导入")
     elif plan.match == "title" and plan.status == "new":

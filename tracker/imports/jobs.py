@@ -26,12 +26,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tracker.operations.importing import PlanError
-from tracker.parsing import ParsedDocument, ParsedTask, parse_text
-from tracker.sources import SourceError
+from tracker.operations.importing import PlanError, parse_source
+from tracker.parsing import ParsedDocument, ParsedTask
+from tracker.sources import Extracted, SourceError
 
 Progress = Callable[[int, int], None]
-Reader = Callable[[Progress], str]  # returns the text of the upload, reporting pages read
+Reader = Callable[[Progress], Extracted]  # reads the upload, reporting pages read
 Work = Callable[[Progress], Any]  # does a job's work, reporting its progress; returns its result (JSON)
 # Failures whose message is meant for the person who started the job.
 EXPECTED = (SourceError, PlanError)
@@ -64,7 +64,7 @@ class ImportJobs:
         """Start reading and parsing an upload; returns the job's id."""
 
         def work(progress: Progress) -> list[dict]:
-            return [asdict(d) for d in parse_text(read(progress), source=source_name)]
+            return [asdict(d) for d in parse_source(read(progress), source_name)]
 
         return self._start(JobState(owner, "read", source_name), work)
 
@@ -160,7 +160,8 @@ def _write_atomically(path: Path, text: str) -> None:
 
 def _document(data: dict) -> ParsedDocument:
     tasks = [ParsedTask(**{**t, "deadline": _date(t["deadline"])}) for t in data.pop("tasks")]
-    return ParsedDocument(**{**data, "date": _date(data["date"])}, tasks=tasks)
+    recognised = {int(line): score for line, score in data.pop("recognised", {}).items()}  # JSON keys are strings
+    return ParsedDocument(**{**data, "date": _date(data["date"])}, tasks=tasks, recognised=recognised)
 
 
 def _date(value: str | None) -> date | None:

@@ -32,7 +32,7 @@ from tracker.operations.importing import (
 )
 from tracker.parsing import ParsedDocument
 from tracker.parsing.units import split_units
-from tracker.sources import SUPPORTED, Limits, document_text
+from tracker.sources import SUPPORTED, Extracted, Limits, read_document
 from tracker.tasks.forms import AddTaskForm
 from tracker.tasks.routes import withdrawal_page
 
@@ -71,12 +71,12 @@ def new():
         source, data, limits = upload.filename, upload.read(), Limits.from_config(current_app.config)
 
         def read(progress):
-            return document_text(source, data, limits, progress=progress)
+            return read_document(source, data, limits, progress=progress)
     elif (form.text.data or "").strip():
         source, text = PASTED, form.text.data
 
         def read(progress):
-            return text
+            return Extracted(text)
     else:
         flash("请选择要上传的文件，或粘贴文件全文。", "warning")
         return _upload_page(form)
@@ -245,7 +245,7 @@ def _reviewed_plan(document_form, parsed_jobs: dict[str, list]) -> tuple[Documen
         abort(400)
     plan = signed.plan
     parsed = _job_document(signed.job, plan, parsed_jobs)
-    plan.source_text, plan.first_line = parsed.text, parsed.line
+    plan.source_text, plan.first_line, plan.recognised = parsed.text, parsed.line, parsed.recognised
     plan.tasks = drafts_from(parsed) if signed.as_parsed else _drafts(document_form)
     document_form.job = signed  # kept for showing the form again
     revise = {"new": False, "revise": True}.get(document_form.revise.data)

@@ -33,7 +33,7 @@ from tracker.models.base import utcnow
 from tracker.parsing import ParsedDocument, parse_text
 from tracker.parsing.text import squeeze
 from tracker.parsing.units import canonical
-from tracker.sources import document_text
+from tracker.sources import Extracted, read_document
 
 from . import audit
 from .units import find_unit, resolve_unit
@@ -123,6 +123,7 @@ class DocumentPlan:
     position: int = 0  # the document's place among those parsed from the same text
     source_text: str | None = None  # its lines as read, from `first_line` on
     first_line: int = 1
+    recognised: dict[int, float] = field(default_factory=dict)  # lines read by OCR: confidence
     added: list[TaskDraft] = field(default_factory=list)
     changed: list[TaskDraft] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)  # texts of stored tasks the revision drops
@@ -147,6 +148,20 @@ class DocumentPlan:
     def may_choose(self) -> bool:
         """Matched by title only: the supervisor says whether it revises the stored document."""
         return self.match == "title" and self.status != "unchanged"
+
+    def recognition(self, line: int | None, raw: str) -> float | None:
+        """For a document read by OCR, the lowest confidence of the lines a designation that
+        starts at `line` (`raw` as written) reaches over; None for a document with a text layer."""
+        if not self.recognised or line is None:
+            return None
+        lines = (self.source_text or "").split("\n")
+        scores, reached, k = [], 0, line
+        while 0 <= k - self.first_line < len(lines) and (k == line or reached < len(raw)):
+            reached += len(squeeze(lines[k - self.first_line]))
+            if k in self.recognised:
+                scores.append(self.recognised[k])
+            k += 1
+        return min(scores) if scores else None
 
     def unknown_units(self) -> list[str]:
         names = dict.fromkeys(n for t in self.tasks for n in t.unit_names())
@@ -182,7 +197,7 @@ def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None)
         title = doc.title or (Path(source_name).stem if source_name else "")
         plan = DocumentPlan(doc.number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
                             content_hash(doc), drafts_from(doc), position=position, source_text=doc.text,
-                            first_line=doc.line)
+                            first_line=doc.line, recognised=doc.recognised)
         if doc.number in numbers:
             plan.status = "duplicate"
         else:
@@ -198,10 +213,19 @@ def plan_text(text: str, source_name: str) -> list[DocumentPlan]:
     return plan_documents(parse_text(text, source=source_name), source_name)
 
 
+def parse_source(source: Extracted, source_name: str) -> list[ParsedDocument]:
+    """The documents of a file's text, each with the confidence of its lines read by OCR."""
+    parsed = parse_text(source.text, source=source_name)
+    for doc in parsed:
+        end = doc.line + doc.text.count("\n") + 1
+        doc.recognised = {line: score for line, score in source.confidence.items() if doc.line <= line < end}
+    return parsed
+
+
 def plan_file(filename: str, data: bytes, **reading) -> list[DocumentPlan]:
-    """Plans for every document with tasks in a file (.txt, .docx, .pdf); SourceError if
-    unreadable. `reading` goes to `document_text` (limits, progress)."""
-    return plan_text(document_text(filename, data, **reading), filename)
+    """Plans for every document with tasks in a file (see `tracker.sources.SUPPORTED`);
+    SourceError if unreadable. `reading` goes to `read_document` (limits, progress)."""
+    return plan_documents(parse_source(read_document(filename, data, **reading), filename), filename)
 
 
 def _stored_by_number(number: str) -> Document | None:

@@ -24,6 +24,8 @@ STOP = tuple("。；：！？）")
 ISSUER_OPENING = re.compile(r"^[\u3400-\u9fff（）]{2,30}?(人民政府|政府|办公厅|办公室|委员会|厅|局|委|办)(关于|$)")
 # What a web page prints above a document (来源：…, 发布日期：…, its address): not its title.
 PAGE_META = re.compile(r"^(?:(?:信息)?来源|发布(?:日期|时间|机构)|成文日期|索引号|主题分类|浏览次数|字号)[:：]|^https?://")
+# The year's brackets as OCR and web pages write them: 【2026】, [2026], ［2026］, (2026).
+_YEAR_BRACKETS = re.compile(r"[〔（\[]((?:19|20)\d{2})[〕）\]]")
 MAX_TITLE_LINES = 5
 RIGHT_SET = re.compile(r"^[ \u3000\t]{8,}")
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
@@ -42,7 +44,7 @@ def split(lines: list[str]) -> list[DocumentSpan]:
     """Documents of the input, in order; the whole input is one document if none is numbered."""
     spans: list[DocumentSpan] = []
     for i, line in enumerate(lines):
-        number = squeeze(line)
+        number = canonical_number(squeeze(line))
         if NUMBER_LINE.match(number):
             first, title = _title_before(lines, i)
             body_start = i + 1
@@ -59,6 +61,12 @@ def split(lines: list[str]) -> list[DocumentSpan]:
         current.end = following.title_line
     spans[-1].end = len(lines)
     return spans
+
+
+def canonical_number(number: str) -> str:
+    """A 文号 (squeezed) with its year in 〔〕, however the brackets were written, so that a scan
+    and the .docx of one notice are one document: 浙政办发[2026]9号 -> 浙政办发〔2026〕9号."""
+    return _YEAR_BRACKETS.sub(r"〔\1〕", number, count=1)
 
 
 def _title_before(lines: list[str], number_at: int) -> tuple[int, str]:

@@ -33,3 +33,6 @@ class ParsedDocument:
     source: str | None = None  # the file it was read from
     tasks: list[ParsedTask] = field(default_factory=list)
     text: str = ""  # its lines as read, from `line` on: a task's source lines are shown around it
+    # Lines read by OCR from a scan, with the recogniser's confidence (0-1); set by the
+    # caller that read the file, for the preview to show where a person should check.
+    recognised: dict[int, float] = field(default_factory=dict)

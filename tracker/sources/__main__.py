@@ -7,8 +7,11 @@ import os
 import resource
 import sys
 import traceback
+from collections.abc import Callable
 from pathlib import Path
 
+from tracker.sources import ocr
+from tracker.sources.formats import Lines, docx_text, pdf_text
 from tracker.sources.limits import Limits, SourceError
 
 
@@ -19,10 +22,13 @@ def main() -> None:
     os.dup2(2, 1)
     request = json.loads(sys.stdin.buffer.readline())
     limits, name = Limits(**request["limits"]), request["filename"]
-    memory = limits.memory_mb << 20
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    # Ends the worker on its own should the parent be gone and no longer watching the clock.
-    resource.setrlimit(resource.RLIMIT_CPU, (limits.timeout + 1, limits.timeout + 1))
+    # The hard caps are a scan's (see Limits); the soft ones rise to them at the first scanned page.
+    memory, ocr_memory = limits.memory_mb << 20, max(limits.memory_mb, limits.ocr_memory_mb) << 20
+    resource.setrlimit(resource.RLIMIT_AS, (memory, ocr_memory))
+    # Ends the worker on its own should the parent be gone and no longer watching the clock
+    # (recognition runs on every core, so a scan's CPU seconds outrun the clock's).
+    cpu, ocr_cpu = limits.timeout + 1, max(limits.timeout, limits.ocr_timeout) * (os.cpu_count() or 1) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu, ocr_cpu))
     # Running out of memory in C code aborts: no core file of a hostile document.
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -30,14 +36,16 @@ def main() -> None:
         answers.write(json.dumps(message, ensure_ascii=False).encode() + b"\n")
         answers.flush()
 
+    def progress(done: int, total: int) -> None:
+        send({"done": done, "total": total})
+
+    def scanned() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (ocr_memory, ocr_memory))
+        resource.setrlimit(resource.RLIMIT_CPU, (ocr_cpu, ocr_cpu))
+        send({"ocr": True})
+
     try:
-        data = sys.stdin.buffer.read()
-        if Path(name).suffix.lower() == ".docx":
-            from tracker.sources.formats import docx_text
-            text = docx_text(name, data, limits)
-        else:
-            from tracker.sources.formats import pdf_text
-            text = pdf_text(name, data, limits, lambda done, total: send({"done": done, "total": total}))
+        lines = read(name, sys.stdin.buffer.read(), limits, progress, scanned)
     except SourceError as exc:
         send({"error": str(exc)})
     except MemoryError:
@@ -46,7 +54,23 @@ def main() -> None:
         traceback.print_exc()
         send({"error": f"无法读取文件：{name}（文件已损坏或格式有误）"})
     else:
-        send({"text": text})
+        send({"text": lines.text(), "confidence": lines.confidence})
+
+
+def read(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], None],
+         scanned: Callable[[], None]) -> Lines:
+    suffix = Path(name).suffix.lower()
+    if suffix == ".docx":
+        return docx_text(name, data, limits)
+    if suffix == ".ofd":
+        from tracker.sources.ofd import ofd_text
+        return ofd_text(name, data, limits, progress)
+    if suffix in ocr.IMAGE_SUFFIXES:
+        lines = Lines(name, limits)
+        scanned()
+        ocr.image_text(name, data, limits, lines.add, progress)
+        return lines
+    return pdf_text(name, data, limits, progress, scanned)
 
 
 if __name__ == "__main__":

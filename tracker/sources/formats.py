@@ -1,4 +1,4 @@
-"""Text of .docx and .pdf files, read inside the extraction worker (`python -m tracker.sources`).
+"""Text of .docx and .pdf files (and the zip checks .ofd shares), read inside the extraction worker (`python -m tracker.sources`).
 
 Tables become one line per row with tab-separated cells, which the parser reads as
 work-list rows. Every cap of `Limits` that can be checked before the costly part is
@@ -21,19 +21,23 @@ from tracker.sources.limits import Limits, SourceError, too_much_text
 CHUNK = 1 << 20
 
 
-class _Lines:
-    """Lines of text, refused as soon as they pass the character cap."""
+class Lines:
+    """Lines of text, refused as soon as they pass the character cap; the lines read by OCR
+    keep their confidence, by line number (1-based)."""
 
     def __init__(self, name: str, limits: Limits) -> None:
         self.name, self.limits = name, limits
         self.lines: list[str] = []
         self.chars = 0
+        self.confidence: dict[int, float] = {}
 
-    def add(self, line: str) -> None:
+    def add(self, line: str, confidence: float | None = None) -> None:
         self.chars += len(line) + 1
         if self.chars > self.limits.max_chars:
             raise too_much_text(self.name, self.limits)
         self.lines.append(line)
+        if confidence is not None:
+            self.confidence[len(self.lines)] = round(confidence, 3)
 
     def text(self) -> str:
         return "\n".join(self.lines)
@@ -43,19 +47,19 @@ def _cells_line(cells: list[str]) -> str:
     return "\t".join(" ".join(c.split()) for c in cells)
 
 
-def docx_text(name: str, data: bytes, limits: Limits) -> str:
+def docx_text(name: str, data: bytes, limits: Limits) -> Lines:
     from docx import Document
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     try:
-        _check_package(name, data, limits)
+        check_package(name, data, limits, "Word 文件")
         doc = Document(io.BytesIO(data))
     except (SourceError, MemoryError):
         raise
     except Exception as exc:  # zipfile and python-docx raise several types for a broken package
         raise SourceError(f"无法打开 Word 文件：{name}（文件已损坏或不是 .docx 格式）") from exc
-    lines = _Lines(name, limits)
+    lines = Lines(name, limits)
     for element in doc.element.body.iterchildren():
         tag = element.tag.rsplit("}", 1)[-1]
         if tag == "p":
@@ -68,13 +72,14 @@ def docx_text(name: str, data: bytes, limits: Limits) -> str:
                         seen.add(id(cell._tc))
                         cells.append(cell.text)
                 lines.add(_cells_line(cells))
-    return lines.text()
+    return lines
 
 
-def _check_package(name: str, data: bytes, limits: Limits) -> None:
-    """Refuses a package that inflates past `limits.max_inflated_mb`, before python-docx reads it.
+def check_package(name: str, data: bytes, limits: Limits, kind: str) -> None:
+    """Refuses a zip package (a .docx, an .ofd: `kind` names it in the message) that inflates
+    past `limits.max_inflated_mb`, before any member is read.
 
-    python-docx reads every member whole, and zipfile inflates a member whole in one call, so
+    Readers read every member whole, and zipfile inflates a member whole in one call, so
     the sizes the zip directory declares are checked first, then each member is inflated a
     chunk at a time and counted up to the cap: a directory understating a member's size is
     caught by its real size.
@@ -84,11 +89,11 @@ def _check_package(name: str, data: bytes, limits: Limits) -> None:
         members = package.infolist()
     declared = sum(m.file_size for m in members)
     if declared > cap:
-        raise _too_large(name, limits, declared)
+        raise _too_large(name, limits, kind, declared)
     for member in members:
         real = _inflated_size(data, member, cap)
         if real > cap:
-            raise _too_large(name, limits)
+            raise _too_large(name, limits, kind)
         if real != member.file_size:
             raise zipfile.BadZipFile(f"{member.filename}: {real} bytes, declared {member.file_size}")
 
@@ -113,21 +118,25 @@ def _inflated_size(data: bytes, member: zipfile.ZipInfo, cap: int) -> int:
     return size
 
 
-def _too_large(name: str, limits: Limits, size: int | None = None) -> SourceError:
+def _too_large(name: str, limits: Limits, kind: str, size: int | None = None) -> SourceError:
     known = f"共 {size >> 20} MB，" if size else ""
-    return SourceError(f"Word 文件解压后过大：{name} 解压后{known}超过上限 {limits.max_inflated_mb} MB"
+    return SourceError(f"{kind}解压后过大：{name} 解压后{known}超过上限 {limits.max_inflated_mb} MB"
                        "（TRACKER_MAX_INFLATED_MB）")
 
 
-def pdf_text(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], None]) -> str:
+def pdf_text(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], None],
+             scanned: Callable[[], None]) -> Lines:
     """The text of a PDF, read one page at a time; `progress(done, total)` after each page.
 
     Pages are taken from pdfminer's page tree one by one and closed once read, instead of
-    through `pdf.pages`, which builds and keeps every page of the file.
+    through `pdf.pages`, which builds and keeps every page of the file. A page with no text
+    layer (a scan) is rendered and recognised (`ocr`); `scanned()` is called before the first.
     """
     import pdfplumber
     from pdfminer.pdfpage import PDFPage
     from pdfplumber.page import Page
+
+    from tracker.sources import ocr
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -139,16 +148,24 @@ def pdf_text(name: str, data: bytes, limits: Limits, progress: Callable[[int, in
     if total > limits.max_pages:
         raise _too_many_pages(name, limits, total)
     progress(0, total)
-    lines = _Lines(name, limits)
+    lines = Lines(name, limits)
+    images = ocr.PdfPages(data)
     for number, page_obj in enumerate(PDFPage.create_pages(pdf.doc), 1):
         if number > limits.max_pages:  # the page tree declared fewer pages than it holds
             raise _too_many_pages(name, limits)
         page = Page(pdf, page_obj, page_number=number)
-        for line in _page_lines(page):
-            lines.add(line)
+        text = _page_lines(page)
         page.close()
+        if any(line.strip() for line in text):
+            for line in text:
+                lines.add(line)
+        else:
+            if not images.pdf:
+                scanned()
+            for line in ocr.recognise(images.image(number - 1)):
+                lines.add(line.text, line.confidence)
         progress(number, max(number, total))
-    return lines.text()
+    return lines
 
 
 def _page_count(doc: Any, limits: Limits) -> int:
