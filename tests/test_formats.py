@@ -11,8 +11,10 @@ import time
 import zipfile
 
 import pytest
-from sqlalchemy import select
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import select, text
 
+from tests.conftest import make_app
 from tests.factories import login_supervisor, preview_fields, upload
 from tests.factories import rows as count
 from tests.formats import EXPECTED, NOTICE, doc_of, docx_of, ofd_of, page_images, png_of, printed_lines, scanned_pdf_of
@@ -198,3 +200,17 @@ def test_the_upload_form_lists_the_formats(client, auth):
     page = client.get("/imports/new").text
     for suffix in (".ofd", ".doc", ".wps", ".png", ".tif"):
         assert suffix in page
+
+
+def test_the_migration_writes_stored_numbers_with_year_brackets(tmp_path):
+    app = make_app(tmp_path)
+    with app.app_context():
+        downgrade(revision="e5a1f7c2b9d4")
+        for id_, number in ((1, "浙政办发[2026]9号"), (2, "浙政发（2025）3号"), (3, "浙政发〔2025〕3号"), (4, None)):
+            db.session.execute(text("INSERT INTO document (id, number, title, content_hash, first_line, imported_at) "
+                                    "VALUES (:id, :number, 't', 'h', 1, '2026-01-01')"), {"id": id_, "number": number})
+        db.session.commit()
+        upgrade()
+        numbers = dict(db.session.execute(text("SELECT id, number FROM document")).all())
+    # 2 is 3 written otherwise: both are kept for a person to merge, under their own numbers.
+    assert numbers == {1: "浙政办发〔2026〕9号", 2: "浙政发（2025）3号", 3: "浙政发〔2025〕3号", 4: None}
