@@ -127,7 +127,7 @@ def test_cli_prints_json_lines(tmp_path):
     assert result.returncode == 0, result.stderr
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 3
-    assert set(rows[0]) == {"doc", "line", "section", "text", "lead", "support", "deadline", "deadline_text", "raw"}
+    assert set(rows[0]) == {"doc", "line", "section", "text", "lead", "support", "deadline", "deadline_text", "raw", "leader"}
     assert rows[0]["doc"] == "浙政办发〔2021〕32号" and rows[0]["line"] == 20
     assert rows[0]["raw"] == "责任单位：省商务厅，各市、县〔市、区〕政府。列第一位的为牵头单位，下同"
     assert rows[2]["doc"] == "浙政函〔2020〕62号"

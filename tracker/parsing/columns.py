@@ -26,13 +26,14 @@ _WORDS = (
     (None, re.compile(r"情况|进度|进展|说明|备注|成效|是否|问题")),
     ("person", re.compile(r"领导|责任人|联系人")),
     ("number", re.compile(r"序号|编号")),
-    ("time", re.compile(r"时限|时间|期限|节点|日期")),
+    ("time", re.compile(r"时限|时间|期限|节点|日期|年限")),
     ("support", re.compile(r"配合|协同|协办|参与|协作")),
     ("lead", re.compile(r"牵头|主责|主办")),
     ("responsible", re.compile(r"责任|实施|承办|主体")),
-    ("task", re.compile(r"任务|举措|措施|目标|内容|工作|事项|项目")),
+    ("task", re.compile(r"任务|举措|措施|目标|内容|工作|事项|项目|实事")),
 )
 _HEADER_CELL = 12  # characters; a longer cell is data, not a column name
+_UNIT_END = re.compile(r"(?:单位|部门|主体|处室|科室|领导|责任人)$")
 
 
 def column_role(cell: str) -> str | None:
@@ -42,6 +43,8 @@ def column_role(cell: str) -> str | None:
     exact = next((key for key, pattern in _EXACT.items() if pattern.fullmatch(cell)), None)
     if exact:
         return exact
+    if not _UNIT_END.search(cell) and _WORDS[-1][1].search(cell) and not _WORDS[0][1].search(cell):
+        return "task"  # 工作举措及实施计划: what is to be done, though it says 实施
     return next((key for key, words in _WORDS if words.search(cell)), None)
 
 
@@ -53,6 +56,10 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
     for cell in cells:
         role = column_role(cell)
         roles.append(None if role in roles else role)
+    if "task" not in roles and roles[:1] == ["number"]:
+        # 序号 | 民生实事 | 责任单位: the first column of a name not met, right after the number, holds the task.
+        if len(cells) > 1 and roles[1] is None and cells[1] and not _WORDS[0][1].search(cells[1]):
+            roles[1] = "task"
     names = set(roles)
     if "task" in names and names & {"lead", "responsible", "support"}:
         return roles

@@ -55,7 +55,10 @@ _NOT_DEADLINES = re.compile(r"(?:19|20)\d{2}[—\-－~～至到](?:(?:19|20)\d{2
                             rf"|{_DATE}(?:起)?(?:至|到|—|－|-){_DATE}(?!底|末|前|之前|以前)")
 # A cell's dates; one without a year (６月底前) is in the document's year, and 全年 is its end.
 _CELL_DATES = [re.compile(p) for p in (rf"{_Y}{_M}{_D}", rf"{_Y}{_M}", rf"(?<![\d年]){_M}{_D}", rf"(?<![\d年]){_M}",
-                                       rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y, r"(?<!每)全年")]
+                                       rf"{_Y}?{_Q}", rf"{_Y}?{_H}", _Y, r"(?<!每)全年",
+                                       # 2023.12, 2023-2024 (起止年限): a month end, a year end
+                                       r"(?<!\d)(?P<y>(?:19|20)\d{2})[.．/](?P<m>1[0-2]|0?[1-9])(?!\d)",
+                                       r"(?<![\d.．/])(?P<y>(?:19|20)\d{2})(?![\d.．/年])")]
 
 
 @dataclass(frozen=True)

@@ -18,15 +18,19 @@ from . import stacked
 from .columns import is_grid_header
 from .labels import LABEL, OPENING, OTHER_LABEL
 from .numbering import Marker, Numbering
-from .text import INVISIBLE, fold, squeeze, width
+from .text import CELL_BREAK, INVISIBLE, fold, squeeze, width
 
 PAGE_NUMBER = re.compile(r"^[—\-–－―一]{1,2}\d{1,4}[—\-–－―一]{1,2}$")
 RUNNING_HEAD = re.compile(r"^.{0,24}(公报|政报|公告)\d{4}年第\d{1,3}[期号](（总第\d+[期号]）)?$")
 SENTENCE_END = tuple("。；！？：”’）」』…") + (".",)
 TINY = 2  # a line of at most this many characters inside a character-per-line table
-# Cells are stripped and blank ones dropped, so the blanks around a separator do not matter.
+# Cells are stripped, so the blanks around a separator do not matter; an empty cell stays, so
+# that the cells after it keep their columns.
 CELL_SEPARATOR = re.compile(r"[\t|｜]")
 LEADER_LINE = re.compile(r"^(?:分管|牵头|责任|联系|包保|包联)(?:省|市|县|区)?领导[:：][^，。；]{0,30}$")
+_BARRED = re.compile(r"[|｜]")
+_BAR_AT_ENDS = re.compile(r"^\s*[|｜]|[|｜]\s*$")  # one bar opening or closing a row; more are empty cells
+_ROW_START = re.compile(r"^\s*\d{1,3}\s*[|｜\t]")
 BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
 
 
@@ -214,8 +218,21 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             grids[i] = end
             continue
         if cells:
+            # A bar-separated row whose last cell goes on over lines (the page broke a line in
+            # it) ends at the first line closed by a bar.
+            end = i + 1
+            if _BARRED.search(line.raw) and not line.raw.rstrip().endswith(("|", "｜")):
+                for k in range(i + 1, min(i + 4, len(content))):
+                    if _ROW_START.match(content[k].raw):
+                        break
+                    if content[k].raw.rstrip().endswith(("|", "｜")):
+                        end = k + 1
+                        break
+            if end > i + 1:
+                raw = "".join(c.raw.strip() for c in content[i:end])
+                cells = _cells(Line(line.number, raw, squeeze(raw), width(raw)))
             blocks.append(Block("row", line_span(line.number, line.raw), cells))
-            current, prev, i = None, None, i + 1
+            current, prev, i = None, None, end
             continue
         at_start = current is None or prev is None or (
             (_ends_paragraph(prev, wide, prev_opened) or _opens_label_line(line, prev))
@@ -259,19 +276,26 @@ def _opens_designation(line: Line, prev: Line | None) -> bool:
 
 
 def _cells(line: Line) -> list[Span]:
+    """The cells of a table row (three or more, some filled); a cell's own line breaks give
+    its Span a "\n" (read as a unit separator in unit columns)."""
     if not ("\t" in line.raw or "|" in line.raw or "｜" in line.raw):
         return []
-    parts = [p for p in CELL_SEPARATOR.split(line.raw.strip().strip("|｜")) if p.strip()]
-    if len(parts) < 3:
+    parts = CELL_SEPARATOR.split(_BAR_AT_ENDS.sub("", line.raw.strip()))
+    if len(parts) < 3 or not any(p.strip() for p in parts):
         return []
-    return [line_span(line.number, part) for part in parts]
+    return [joined([line_span(line.number, piece) for piece in part.split(CELL_BREAK)]) for part in parts]
 
 
 def _cell_span(content: list[Line], cell: stacked.Cell) -> Span:
-    builder = SpanBuilder()
+    """A cell's pieces run on, and a CELL_BREAK piece starts a line of its own."""
+    parts, builder = [], SpanBuilder()
     for index, piece in cell:
-        builder.append_line(content[index].number, piece)
-    return builder.build()
+        if piece == CELL_BREAK:
+            parts.append(builder.build())
+            builder = SpanBuilder()
+        else:
+            builder.append_line(content[index].number, piece)
+    return joined([*parts, builder.build()])
 
 
 def _ends_paragraph(prev: Line, wide: float | None, prev_opened: bool) -> bool:

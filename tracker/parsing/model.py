@@ -16,6 +16,7 @@ class ParsedTask:
     deadline: date | None = None
     deadline_text: str | None = None
     raw: str = ""  # the designation (or the row's unit cell) as written, whitespace removed
+    leader: str | None = None  # a work list's person column (责任领导 张三): people, never units
 
     def to_json(self, doc: str | None) -> dict:
         data = asdict(self)

@@ -19,7 +19,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
-from .columns import header_roles
 from .labels import COLUMN_LABELS
 from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
@@ -27,6 +26,7 @@ from .numbering import Marker, section_path
 from .text import squeeze
 
 ATTACHMENT = re.compile(r"^附件(\d{0,2})(?:[:：]|$)")
+GROUP_HEADING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[部分章节类组])")
 # What may stand between two designations that are one: （A牵头）、（B配合）。
 _BETWEEN_DESIGNATIONS = "，。；：、,;: \n"
 
@@ -100,9 +100,17 @@ class _DocumentReader:
         out: list[ParsedTask] = []
         stack: list[tuple[Marker, int]] = []
         conventions = designations.Conventions()
-        columns: list[str | None] | None = None
+        table = worklist.TableReader()
         prefix: list[str] = []
         for b, block in enumerate(self.blocks):
+            if block.kind == "para" and table.columns:
+                if self._groups_rows(b):
+                    table.group = block.text
+                    self.state.append(_BlockState(list(stack), prefix, self._last_designated(b), False))
+                    continue
+                # The table has ended: its rows become tasks under what the document said so far.
+                out.extend(self._row_task(row, conventions, prefix) for row in table.rows)
+                table = worklist.TableReader()
             attachment = ATTACHMENT.match(block.text)
             if attachment and block.kind == "para":
                 stack = []
@@ -118,18 +126,12 @@ class _DocumentReader:
                 found = _merge_adjacent(block.text, designations.find(block.text, conventions))
                 running = None if found else designations.running_lead(block.text)
                 state.found = found or ([running] if running else [])
-                columns = None
             elif block.kind == "row":
-                header = header_roles([c.text for c in block.cells])
-                if header:
-                    columns = header
-                elif columns:
-                    row = worklist.row_from_cells(columns, block.cells)
-                    if row:
-                        out.append(self._row_task(row, conventions))
+                table.feed(block.cells)
             else:
-                out.extend(self._row_task(row, conventions) for row in worklist.grid_rows(block.span))
+                out.extend(self._row_task(row, conventions, prefix) for row in worklist.grid_rows(block.span))
             out.extend(self._designation_task(b, k) for k in range(len(state.found)))
+        out.extend(self._row_task(row, conventions, prefix) for row in table.rows)
         out.extend(self._unassigned())
         return sorted(out, key=lambda t: t.line)
 
@@ -290,8 +292,18 @@ class _DocumentReader:
 
     # -- work-list rows ------------------------------------------------------------------
 
-    def _row_task(self, row: worklist.Row, conventions: designations.Conventions) -> ParsedTask:
-        cells = {key: cell.text for key, cell in row.cells.items()}
+    def _groups_rows(self, b: int) -> bool:
+        """A short heading between the rows of a typed table (二、稳增长 on a line of its own,
+        then more rows): it names the group of the rows below, it does not end the table."""
+        block = self.blocks[b]
+        following = self.blocks[b + 1] if b + 1 < len(self.blocks) else None
+        return (following is not None and following.kind == "row" and len(block.text) <= 40
+                and GROUP_HEADING.match(block.text) is not None and "。" not in block.text
+                and not designations.find(block.text, designations.Conventions()))
+
+    def _row_task(self, row: worklist.Row, conventions: designations.Conventions, prefix: list[str]) -> ParsedTask:
+        # A cell's own line breaks separate its units (市大数据局⏎市政府办公室).
+        cells = {key: cell.text.replace("\n", "、") for key, cell in row.cells.items()}
         labelled = "；".join(f"{label}：{cells[key]}" for key, label in COLUMN_LABELS.items() if cells.get(key))
         roles = designations.parse(labelled, conventions) if labelled else None
         time = row.cells.get("time")
@@ -302,11 +314,13 @@ class _DocumentReader:
             found = deadlines.latest(row.task.text, self.year, self.issued_year)
             when = found.date if found else None
             deadline_text = row.task.orig[found.start:found.end] if found else None
-        unit_cells = [row.cells[k].orig for k in COLUMN_LABELS if k in row.cells]
+        unit_cells = [row.cells[k].orig.replace("\n", "、") for k in COLUMN_LABELS if k in row.cells]
+        person = row.cells.get("person")
         return ParsedTask(
             line=row.line,
-            section="/".join(self.state[-1].prefix + [str(row.number)]),
+            section="/".join(prefix + ([row.group] if row.group else []) + [row.number]),
             text=row.task.orig.strip(),
+            leader=person.orig.replace("\n", "、").strip() if person else None,
             lead=roles.lead if roles else [],
             support=roles.support if roles else [],
             deadline=when,

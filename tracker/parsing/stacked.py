@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 
 from .columns import COLUMNS, header_roles
-from .units import looks_like_unit, split_units
+from .text import CELL_BREAK
+from .units import looks_like_unit, reads_as_units, split_units
 
 # A piece of a source line that belongs to one cell: (index of the line, its raw text).
 Piece = tuple[int, str]
@@ -47,7 +48,8 @@ def tables(texts: list[str], raws: list[str]) -> dict[int, Table]:
         table = None
         if _NUMBER_HEADER.fullmatch(texts[i]):
             table = _table_at(texts, raws, i)
-        elif _NUMBER_HEADER.match(texts[i]) and _SPACES.search(raws[i].strip()):
+        elif (_NUMBER_HEADER.match(texts[i]) and _SPACES.search(raws[i].strip())
+              and not _BAR.search(raws[i]) and "\t" not in raws[i]):  # delimited rows are the layout's
             table = _spaced_table_at(texts, raws, i)
         if table:
             found[i] = table
@@ -70,7 +72,7 @@ def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
     roles = header_roles(header) if len(header) >= 3 and k < len(texts) else None
     if roles is None:
         return None
-    rows = _barred_rows(texts, raws, k) if barred else _bare_rows(texts, raws, k, len(header), roles.index("task"))
+    rows = _barred_rows(texts, raws, k) if barred else _bare_rows(texts, raws, k, roles)
     if not rows:
         return None
     rows = [_aligned(row, roles) for row in rows]
@@ -149,11 +151,14 @@ def _rows_by_number(cells: list[Cell]) -> list[list[Cell]]:
     return rows
 
 
-def _bare_rows(texts: list[str], raws: list[str], start: int, width: int, task: int) -> list[list[Cell]]:
-    """One cell a line, `width` cells a row, group headings between rows passed over. A row
-    runs to the next row's number or heading when one comes within two rows' lines (lines
-    beyond `width` continue its task cell, wrapped); otherwise it takes `width` lines and the
-    table ends."""
+def _bare_rows(texts: list[str], raws: list[str], start: int, roles: list[str | None]) -> list[list[Cell]]:
+    """One cell a line, a cell per column a row, group headings between rows passed over. A
+    row runs to the next row's number or heading when one comes within two rows' lines;
+    otherwise it takes a line per column and the table ends. Lines beyond the columns are
+    units one per line when they read as units where the unit column stands, or the task
+    cell wrapped when units then stand there; else sub-rows, of which the first is read."""
+    width, task = len(roles), roles.index("task")
+    units = next((k for k, role in enumerate(roles) if role in _UNIT_ROLES), None)
     rows: list[list[Cell]] = []
     k = start
     while True:
@@ -168,13 +173,30 @@ def _bare_rows(texts: list[str], raws: list[str], start: int, width: int, task: 
         lines = list(range(k, nxt if nxt is not None else min(k + width, len(texts))))
         cells: list[Cell] = [[(j, raws[j])] for j in lines]
         surplus = max(len(cells) - width, 0)
-        cells[task:task + surplus + 1] = [[piece for cell in cells[task:task + surplus + 1] for piece in cell]]
+        if not surplus:
+            pass
+        elif units is not None and all(reads_as_units(texts[j]) for j in lines[units:units + surplus + 1]):
+            cells[units:units + surplus + 1] = [_broken(cells[units:units + surplus + 1])]
+        elif units is None or reads_as_units(texts[lines[units + surplus]]):
+            cells[task:task + surplus + 1] = [[piece for cell in cells[task:task + surplus + 1] for piece in cell]]
+        else:
+            cells = cells[:width]  # sub-rows under one number: the first is read, the rest left out
         rows.append(cells)
         if nxt is None:
             break
         k = nxt
     return rows
 
+
+
+def _broken(cells: list[Cell]) -> Cell:
+    """Cells on lines of their own as one cell whose lines stay apart (units one per line)."""
+    out: Cell = []
+    for k, cell in enumerate(cells):
+        if k:
+            out.append((cell[0][0], CELL_BREAK))
+        out.extend(cell)
+    return out
 
 
 def _aligned(row: list[Cell], roles: list[str | None]) -> list[Cell]:

@@ -44,6 +44,10 @@ def fold(text: str) -> str:
     return "".join(chars)
 
 
+# A line break inside a table cell, in the text form of a table (tracker.sources writes it):
+# Word cells hold units one per line, which the work-list reader takes apart.
+CELL_BREAK = "\u2028"
+
 # Characters that print nothing: C0 and C1 controls other than whitespace (NUL, BEL, ESC,
 # DEL, ...), zero-width spaces and joiners, direction marks and overrides, the byte order
 # mark. Pasted text brings them along; no name or task text keeps them.

@@ -69,6 +69,15 @@ def looks_like_unit(name: str) -> bool:
             and bool(UNIT_SUFFIX.search(bare)) and not GENERIC.match(bare))
 
 
+def reads_as_units(text: str) -> bool:
+    """A table cell that names units, nothing else (a single name closed by 。 is a sentence:
+    开工建设老年大学。)."""
+    names = split_units(text)
+    if text.endswith("。") and len(names) == 1:
+        return False
+    return bool(names) and all(looks_like_unit(name) for name in names)
+
+
 def split_units(text: str) -> list[str]:
     """Split a written list of units into canonical unit names, in order, no repeats."""
     s = squeeze(text).replace("〔", "（").replace("〕", "）")

@@ -1,9 +1,15 @@
 """Work lists (重点工作清单): 序号 | 重点工作举措 | 责任单位 | 完成时间, one task per row.
 
 Two layouts reach the parser: rows whose cells are separated (tabs or bars, as the
-.docx/.pdf readers and hand-made text write them), and tables that PDF extraction
-printed one character per line, collapsed by `layout` into one run of text where the
-cells of a row follow each other with nothing between them.
+.docx/.pdf/.xlsx readers and hand-made text write them), read by `TableReader`, and tables
+that PDF extraction printed one character per line, collapsed by `layout` into one run of
+text where the cells of a row follow each other with nothing between them (`grid_rows`).
+
+Rows as offices write them: grouped under heading rows (一、稳增长, a cell merged across
+the table) that never end it; a header repeated on a new page; a row with an empty number
+cell that continues the row above (a cell split by a page break); a second header row that
+names the columns under a merged one (牵头 | 配合 under 责任单位); numbers restarting per
+group, sub-rows (1.1, （1）), or no number column at all.
 """
 
 from __future__ import annotations
@@ -11,8 +17,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .columns import ANY_COLUMN, GRID_HEADER
-from .layout import Span
+from .columns import ANY_COLUMN, GRID_HEADER, column_role, header_roles
+from .layout import Span, joined
+from .units import reads_as_units
+
+UNIT_ROLES = ("lead", "responsible", "support")
 
 _TIME_START = re.compile(r"(?:19|20)\d{2}年|长期|持续|常态化|每年|逐年|20\d{2}[—\-－至]")
 # What ends a row, right before the next row's number: its time cell, or a unit name after
@@ -23,24 +32,105 @@ _UNIT_ENDS = ("厅", "局", "委", "办", "政府", "部门", "单位", "中心"
 _NUMBER = re.compile(r"\d+")
 
 
+_GROUP = re.compile(r"[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[部分章节类组]")
+_ROW_NUMBER = re.compile(r"(\d{1,3}(?:[.．]\d{1,2})*)[.、]?|[（(](\d{1,2})[）)]")
+
+
 @dataclass
 class Row:
-    number: int
+    number: str
     line: int
     task: Span
     cells: dict[str, Span]
+    group: str | None = None  # the heading row it stands under
 
 
-def row_from_cells(columns: list[str | None], cells: list[Span]) -> Row | None:
-    """A delimited data row under a known header; None for rows without a number."""
-    mapped = {col: cell for col, cell in zip(columns, cells) if col}
-    number = mapped.get("number")
-    if number is None or not re.fullmatch(r"\d{1,3}[.、]?", number.text):
-        return None
-    task = mapped.get("task")
-    if task is None:
-        return None
-    return Row(int(number.text.rstrip(".、")), number.line_at(0), task, mapped)
+class TableReader:
+    """Reads the delimited rows of one document's tables, one row (its cells) at a time."""
+
+    def __init__(self) -> None:
+        self.columns: list[str | None] | None = None
+        self.group: str | None = None
+        self.rows: list[Row] = []
+
+    def feed(self, cells: list[Span]) -> None:
+        texts = [c.text for c in cells]
+        header = header_roles(texts)
+        if header:
+            if header != self.columns:  # not a header repeated on a new page
+                self.columns, self.group = header, None
+            return
+        if self.columns is None:
+            return
+        if self._names_columns(texts):
+            return
+        mapped = {col: cell for col, cell in zip(self._placed(texts), cells) if col}
+        task = mapped.get("task")
+        number = mapped.get("number")
+        filled = [k for k, text in enumerate(texts) if text]
+        if number is not None and number.text and not _ROW_NUMBER.fullmatch(number.text):
+            if len(filled) > 2:
+                return
+            heading = "".join(texts[k] for k in filled)
+            if _GROUP.match(heading) or not re.search(r"\d", heading):
+                self.group = heading  # 一、稳增长 in the number column, merged across the row
+            elif self.rows:  # a line of the row above that the page set apart (新增学位810个)
+                self._continue(self.rows[-1], {"task": number})
+            return
+        if number is None and len(filled) == 1 and filled[0] == 0 and self.columns[0] != "task":
+            self.group = texts[0]
+            return
+        if number is not None and not number.text:
+            if self.rows:  # a row split by a page break: its cells continue the row above
+                self._continue(self.rows[-1], mapped)
+            return
+        if task is None or not task.text:
+            return
+        label = _row_number(number.text) if number is not None else str(len(self.rows) + 1)
+        line = (number or task).line_at(0)
+        self.rows.append(Row(label, line, task, {k: v for k, v in mapped.items() if v.text}, self.group))
+
+    def _placed(self, texts: list[str]) -> list[str | None]:
+        """The columns of a row with more cells than its header has names (a header whose
+        merged cells a second row divides, flattened by a web page): the unit column and
+        those after it move right, by up to three cells, to where units stand."""
+        assert self.columns is not None
+        named = max((k for k, role in enumerate(self.columns) if role), default=-1) + 1
+        at = next((k for k, role in enumerate(self.columns) if role in UNIT_ROLES), None)
+        if at is None or len(texts) <= named or at >= len(texts) or reads_as_units(texts[at]):
+            return self.columns
+        for shift in range(1, 4):
+            if at + shift < len(texts) and reads_as_units(texts[at + shift]):
+                return self.columns[:at] + [None] * shift + self.columns[at:]
+        return self.columns
+
+    def _names_columns(self, texts: list[str]) -> bool:
+        """A second header row (牵头 | 配合 under a merged 责任单位): its cells name columns."""
+        roles = [column_role(t) if t else None for t in texts]
+        named = [(k, role) for k, (t, role) in enumerate(zip(texts, roles)) if t]
+        if not named or any(role is None or role == "number" for _, role in named):
+            return False
+        assert self.columns is not None
+        columns = list(self.columns) + [None] * max(0, len(texts) - len(self.columns))
+        for k, role in named:
+            columns[k] = role
+        self.columns = columns
+        return True
+
+    @staticmethod
+    def _continue(row: Row, mapped: dict[str, Span]) -> None:
+        for key, cell in mapped.items():
+            if not cell.text or key == "number":
+                continue
+            if key == "task":
+                row.task = joined([row.task, cell]) if row.task.text else cell
+            row.cells[key] = joined([row.cells[key], cell]) if key in row.cells else cell
+
+
+def _row_number(text: str) -> str:
+    m = _ROW_NUMBER.fullmatch(text)
+    assert m is not None
+    return m.group(1) or f"（{m.group(2)}）"
 
 
 def grid_rows(span: Span) -> list[Row]:
@@ -59,7 +149,7 @@ def grid_rows(span: Span) -> list[Row]:
         if cells:
             task = cells.pop("task")
             cells[unit_column] = cells.pop("units")
-            rows.append(Row(number, span.line_at(at), task, cells))
+            rows.append(Row(str(number), span.line_at(at), task, cells))
     return rows
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from itertools import islice
 from typing import Any
 
+from tracker.parsing.text import CELL_BREAK
 from tracker.sources.limits import Limits, SourceError, too_much_text
 
 # Inflating a zip member this much at a time keeps a bomb's cost to a chunk.
@@ -43,7 +44,13 @@ class Lines:
         return "\n".join(self.lines)
 
 
-def _cells_line(cells: list[str]) -> str:
+def cells_line(cells: list[str], breaks: bool = False) -> str:
+    """A table row in the text form the parser reads: cells separated by tabs, an empty cell
+    kept empty (its column stays in place). With `breaks`, the line breaks a cell holds (Word
+    paragraphs: units one per line) are kept as CELL_BREAK; without, a cell's lines (a PDF
+    cell's wrapped text) run on."""
+    if breaks:
+        return "\t".join(CELL_BREAK.join(" ".join(line.split()) for line in c.splitlines()) for c in cells)
     return "\t".join(" ".join(c.split()) for c in cells)
 
 
@@ -66,12 +73,14 @@ def docx_text(name: str, data: bytes, limits: Limits) -> Lines:
             lines.add(Paragraph(element, doc).text)
         elif tag == "tbl":
             for row in Table(element, doc).rows:
-                seen, cells = set(), []
-                for cell in row.cells:  # a merged cell is returned once per grid column
-                    if id(cell._tc) not in seen:
-                        seen.add(id(cell._tc))
-                        cells.append(cell.text)
-                lines.add(_cells_line(cells))
+                # A cell merged across columns is returned once per grid column: its text goes
+                # in the first, the others stay empty, so a group row reads as one heading. A
+                # cell merged down rows is returned in each of them, which gives each its text.
+                cells, previous = [], None
+                for cell in row.cells:
+                    cells.append("" if cell._tc is previous else cell.text)
+                    previous = cell._tc
+                lines.add(cells_line(cells, breaks=True))
     return lines
 
 
@@ -204,7 +213,7 @@ def _page_lines(page: Any) -> list[str]:
                                        if not any(_inside(line, box) for box in boxes)]
     for table in tables:
         for k, row in enumerate(table.extract()):
-            placed.append((table.bbox[1] + k * 0.01, _cells_line([c or "" for c in row])))
+            placed.append((table.bbox[1] + k * 0.01, cells_line([c or "" for c in row])))
     return [text for _, text in sorted(placed, key=lambda item: item[0])]
 
 
