@@ -141,7 +141,7 @@ def test_import_file_with_a_work_list_table(app, runner, tmp_path, name, make, l
     ("scan.pdf", None, "已进行文字识别，未识别出文字"),
     ("broken.pdf", b"%PDF-1.4 not really", "无法打开 PDF 文件"),
     ("broken.docx", b"PK\x03\x04 not a zip", "无法打开 Word 文件"),
-    ("table.xlsx", b"whatever", "不支持的文件类型"),
+    ("slides.pptx", b"whatever", "不支持的文件类型"),
     ("latin1.txt", "café, naïve \x80".encode("latin-1"), "无法识别文件编码"),
 ])
 def test_bad_files_get_a_clear_message(app, runner, tmp_path, name, data, message):

@@ -96,7 +96,7 @@ def test_stale_form_is_refused(app, client, supervisor):
 
 
 @pytest.mark.parametrize("name,data,message", [
-    ("table.xlsx", b"x", "不支持的文件类型"),
+    ("slides.pptx", b"x", "不支持的文件类型"),
     ("empty.txt", "没有任何责任分工的普通文字。".encode(), "没有在文件中找到带责任单位的任务"),
 ])
 def test_upload_refusals(app, client, supervisor, name, data, message):

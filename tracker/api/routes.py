@@ -208,6 +208,7 @@ def _task(task: Task, role: str | None, today: date, days: int) -> dict:
         "section": task.section,
         "deadline": task.deadline.isoformat() if task.deadline else None,
         "deadline_text": task.deadline_text,
+        "leader": task.leader,
         "status": task.status,
         "status_label": task.status_label,
         "light": light,

@@ -55,6 +55,7 @@ class TaskForm(BaseSubForm):
     support = TextAreaField("配合单位", validators=[Length(max=UNIT_LIST_MAX), unit_names_fit])
     deadline = DateField("完成时限", validators=[Optional()])
     deadline_text = StringField("时限原文", validators=[Optional(), Length(max=column_length(Task.deadline_text))])
+    leader = StringField("牵头领导", validators=[Optional(), Length(max=column_length(Task.leader))])
     section = HiddenField(validators=[Length(max=column_length(Task.section))])
     line = IntegerField(validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
     raw = HiddenField()

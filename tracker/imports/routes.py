@@ -156,7 +156,7 @@ def _choice(plan: DocumentPlan) -> str:
 def _task_data(draft: TaskDraft) -> dict:
     return {"keep": True, "text": draft.text, "lead": "、".join(draft.lead), "support": "、".join(draft.support),
             "deadline": draft.deadline, "deadline_text": draft.deadline_text or "", "section": draft.section,
-            "line": draft.line, "raw": draft.raw}
+            "line": draft.line, "raw": draft.raw, "leader": draft.leader or ""}
 
 
 @bp.route("/confirm", methods=["POST"])
@@ -267,7 +267,8 @@ def _job_document(job_id: str, plan: DocumentPlan, parsed_jobs: dict[str, list])
 def _drafts(document_form) -> list[TaskDraft]:
     return [TaskDraft(section=t.section.data or "", line=t.line.data, text=(t.text.data or "").strip(),
                       raw=t.raw.data or "", lead=_units(t.lead.data), support=_units(t.support.data),
-                      deadline=t.deadline.data, deadline_text=(t.deadline_text.data or "").strip() or None)
+                      deadline=t.deadline.data, deadline_text=(t.deadline_text.data or "").strip() or None,
+                      leader=(t.leader.data or "").strip() or None)
             for t in document_form.tasks if t.keep.data]
 
 

@@ -46,6 +46,7 @@ class Task(db.Model):
     raw: Mapped[str] = mapped_column(Text, default="")  # the designation as written
     deadline: Mapped[date | None] = mapped_column(index=True)
     deadline_text: Mapped[str | None] = mapped_column(String(120))  # 长期, 2021年6月前发文，长期开展
+    leader: Mapped[str | None] = mapped_column(String(200))  # 牵头领导: a work list's person column (people)
     status: Mapped[str] = mapped_column(String(20), default="not_started", index=True)
     # Optimistic locking: a form that edits a task carries the version it was shown.
     version: Mapped[int] = mapped_column(Integer, default=1)

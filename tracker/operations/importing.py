@@ -31,6 +31,7 @@ from tracker.extensions import db
 from tracker.models import Document, DocumentImport, Task, Unit, User
 from tracker.models.base import utcnow
 from tracker.parsing import ParsedDocument, parse_text
+from tracker.parsing.documents import number_in
 from tracker.parsing.text import squeeze
 from tracker.parsing.units import canonical
 from tracker.sources import Extracted, read_document
@@ -79,6 +80,7 @@ class TaskDraft:
     support: list[str] = field(default_factory=list)
     deadline: date | None = None
     deadline_text: str | None = None
+    leader: str | None = None  # 牵头领导 (a work list's person column)
 
     def key(self) -> str:
         return squeeze(self.text)
@@ -88,6 +90,7 @@ class TaskDraft:
         unit they name, so an alias such as 省环保厅 matches 省生态环境厅); `find` looks a
         name up in the directory."""
         return (self.text == task.text and self.deadline == task.deadline and self.section == task.section
+                and self.leader == task.leader
                 and _unit_names(self.lead, find) == [u.name for u in task.leads()]
                 and _unit_names(self.support, find) == [u.name for u in task.supports()])
 
@@ -169,9 +172,9 @@ class DocumentPlan:
 
 
 def drafts_from(parsed: ParsedDocument) -> list[TaskDraft]:
-    section, when = column_length(Task.section), column_length(Task.deadline_text)
+    section, when, leader = column_length(Task.section), column_length(Task.deadline_text), column_length(Task.leader)
     return [TaskDraft(clip(t.section, section), t.line, t.text, t.raw, list(t.lead), list(t.support), t.deadline,
-                      clip(t.deadline_text, when)) for t in parsed.tasks]
+                      clip(t.deadline_text, when), clip(t.leader, leader)) for t in parsed.tasks]
 
 
 def content_hash(parsed: ParsedDocument) -> str:
@@ -179,8 +182,9 @@ def content_hash(parsed: ParsedDocument) -> str:
     payload = {
         "number": parsed.number, "title": parsed.title, "issuer": parsed.issuer,
         "date": parsed.date.isoformat() if parsed.date else None,
+        # A leader is added only where there is one, so documents without stay as they were hashed.
         "tasks": [[t.section, t.text, t.lead, t.support, t.deadline.isoformat() if t.deadline else None,
-                   t.deadline_text] for t in parsed.tasks],
+                   t.deadline_text, *([t.leader] if t.leader else [])] for t in parsed.tasks],
     }
     return hashlib.sha256(json.dumps(payload, ensure_ascii=False).encode()).hexdigest()
 
@@ -193,16 +197,18 @@ def plan_documents(parsed: list[ParsedDocument], source_name: str | None = None)
     for position, doc in enumerate(parsed):
         if not doc.tasks:
             continue
-        # A document with neither number nor title is known by the file it came from.
+        # A document with neither number nor title is known by the file it came from, and a
+        # file's only document without a number takes the one its name holds (…〔2026〕7号附件.xlsx).
         title = doc.title or (Path(source_name).stem if source_name else "")
-        plan = DocumentPlan(doc.number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
+        number = doc.number or (number_in(Path(source_name).stem)[0] if source_name and len(parsed) == 1 else None)
+        plan = DocumentPlan(number, title, clip(doc.issuer, column_length(Document.issuer)), doc.date, source,
                             content_hash(doc), drafts_from(doc), position=position, source_text=doc.text,
                             first_line=doc.line, recognised=doc.recognised)
-        if doc.number in numbers:
+        if number in numbers:
             plan.status = "duplicate"
         else:
             compare(plan)
-        numbers.add(doc.number)
+        numbers.add(number)
         numbers.discard(None)
         plans.append(plan)
     return plans
@@ -389,7 +395,7 @@ def _write(plan: DocumentPlan, user: User | None, progress: Callable[[int], None
 
 def _fill(task: Task, draft: TaskDraft, seq: int, units: _Units) -> None:
     task.seq, task.section, task.line, task.text, task.raw = seq, draft.section, draft.line, draft.text, draft.raw
-    task.deadline, task.deadline_text = draft.deadline, draft.deadline_text
+    task.deadline, task.deadline_text, task.leader = draft.deadline, draft.deadline_text, draft.leader
     wanted = [(units.get(n), "lead") for n in draft.lead] + [(units.get(n), "support") for n in draft.support]
     if [(a.unit, a.role) for a in task.assignments] == wanted:
         return

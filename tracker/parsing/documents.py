@@ -26,6 +26,7 @@ ISSUER_OPENING = re.compile(r"^[\u3400-\u9fff（）]{2,30}?(人民政府|政府|
 PAGE_META = re.compile(r"^(?:(?:信息)?来源|发布(?:日期|时间|机构)|成文日期|索引号|主题分类|浏览次数|字号)[:：]|^https?://")
 # The year's brackets as OCR and web pages write them: 【2026】, [2026], ［2026］, (2026).
 _YEAR_BRACKETS = re.compile(r"[〔（\[]((?:19|20)\d{2})[〕）\]]")
+NUMBER_INSIDE = re.compile(r"[（(]?([\u3400-\u9fff]{2,12}〔(?:19|20)\d{2}〕\d{1,4}号)[）)]?")
 MAX_TITLE_LINES = 5
 RIGHT_SET = re.compile(r"^[ \u3000\t]{8,}")
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
@@ -56,11 +57,21 @@ def split(lines: list[str]) -> list[DocumentSpan]:
             spans.append(DocumentSpan(number, title, first, body_start))
     if not spans:
         first, title = _leading_title(lines)
-        spans.append(DocumentSpan(None, title, first, first))
+        number, title = number_in(title)  # 2026年重点工作任务清单（某政办发〔2026〕7号）, a sheet's title row
+        spans.append(DocumentSpan(number, title, first, first))
     for current, following in zip(spans, spans[1:]):
         current.end = following.title_line
     spans[-1].end = len(lines)
     return spans
+
+
+def number_in(text: str) -> tuple[str | None, str]:
+    """A 文号 written inside a title or a file name, and the text without it."""
+    m = NUMBER_INSIDE.search(canonical_number(squeeze(text)))
+    if not m:
+        return None, text
+    rest = canonical_number(squeeze(text))
+    return m.group(1), (rest[:m.start()] + rest[m.end():]).strip("（）()、，_- ") or rest
 
 
 def canonical_number(number: str) -> str:
@@ -119,15 +130,16 @@ def _leading_title(lines: list[str]) -> tuple[int, str]:
             continue
         first = i if first is None else first
         collected.append(text)
-        if TITLE_END.search(text) or len(collected) == 3:
+        if TITLE_END.search(number_in(text)[1]) or len(collected) == 3:
             break
     if first is None:
         return 0, ""
-    if not TITLE_END.search(collected[-1]):
+    if not TITLE_END.search(number_in(collected[-1])[1]):
         collected = collected[:1]
     title = "".join(collected)
-    # Text that starts straight with its content (a numbered item, a sentence) has no title.
-    if title.endswith(STOP + ("，",)) or NUMBERED.match(title):
+    # Text that starts straight with its content (a numbered item, a sentence) has no title;
+    # a title may close with its number in brackets (…分解表（某政办发〔2026〕7号）).
+    if number_in(title)[1].endswith(STOP + ("，",)) or NUMBERED.match(title):
         return first, ""
     return first, title
 

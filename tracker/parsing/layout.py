@@ -280,7 +280,8 @@ def _cells(line: Line) -> list[Span]:
     its Span a "\n" (read as a unit separator in unit columns)."""
     if not ("\t" in line.raw or "|" in line.raw or "｜" in line.raw):
         return []
-    parts = CELL_SEPARATOR.split(_BAR_AT_ENDS.sub("", line.raw.strip()))
+    # Spaces around the row go, tabs stay: a row opening with a tab has its first cell empty.
+    parts = CELL_SEPARATOR.split(_BAR_AT_ENDS.sub("", line.raw.strip(" \u3000\r\n")))
     if len(parts) < 3 or not any(p.strip() for p in parts):
         return []
     return [joined([line_span(line.number, piece) for piece in part.split(CELL_BREAK)]) for part in parts]

@@ -1,5 +1,6 @@
 """Text of an uploaded or imported file, whatever its format: .txt, .docx, .pdf (with a text
-layer, or scanned), .ofd, .doc and .wps (converted by LibreOffice), and images of pages.
+layer, or scanned), .ofd, .xlsx and .xls, .doc, .wps and .et (converted by LibreOffice), and
+images of pages.
 
 The parser reads plain text; tables become one line per row with tab-separated cells,
 which the parser reads as work-list rows. Scans are read by OCR (`ocr`), and the lines so
@@ -24,7 +25,7 @@ from tracker.sources.worker import Extracted, Progress, extract
 __all__ = ["SUPPORTED", "Extracted", "Limits", "Progress", "SourceError", "check_chars", "document_text",
            "read_document"]
 
-SUPPORTED = (".txt", ".docx", ".pdf", ".ofd", *convert.SUFFIXES, *IMAGE_SUFFIXES)
+SUPPORTED = (".txt", ".docx", ".pdf", ".ofd", ".xlsx", ".xls", *convert.SUFFIXES, *IMAGE_SUFFIXES)
 
 
 def read_document(filename: str, data: bytes, limits: Limits | None = None,
@@ -48,10 +49,9 @@ def read_document(filename: str, data: bytes, limits: Limits | None = None,
             raise SourceError(f"无法识别文件编码：{filename}（请另存为 UTF-8 或 GBK 文本）") from exc
         check_chars(text, filename, limits)
         return Extracted(text)
+    read_as = filename
     if suffix in convert.SUFFIXES:
-        data, read_as = convert.to_docx(filename, data, limits), f"{filename}.docx"
-    else:
-        read_as = filename
+        read_as, data = convert.converted(filename, data, limits)
     extracted = extract(read_as, data, limits, progress)
     if not extracted.text.strip():
         raise SourceError(f"文件中没有可读取的文字：{filename}"

@@ -65,6 +65,9 @@ def read(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], 
     if suffix == ".ofd":
         from tracker.sources.ofd import ofd_text
         return ofd_text(name, data, limits, progress)
+    if suffix in (".xlsx", ".xls"):
+        from tracker.sources.sheets import xls_text, xlsx_text
+        return (xlsx_text if suffix == ".xlsx" else xls_text)(name, data, limits)
     if suffix in ocr.IMAGE_SUFFIXES:
         lines = Lines(name, limits)
         scanned()
