@@ -52,6 +52,8 @@ def test_tracker_import_reads_every_row_of_each_shape(app, runner, tmp_path, nam
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     assert stored(app) == ([NUMBER], expected(with_time=time, with_leader=leader))
+    with app.app_context():
+        assert db.session.scalar(select(Document.title)) == TITLE
 
 
 def test_the_time_cell_as_written_is_kept_when_it_gives_no_date(app, runner, tmp_path):

@@ -41,7 +41,7 @@ def unit_names_fit(form, field) -> None:
 
 
 class UploadForm(BaseForm):
-    file = FileField("上传文件（.txt / .docx / .pdf / .ofd / .doc / .wps / 扫描图片）")
+    file = FileField("上传文件（.txt / .docx / .pdf / .ofd / .doc / .wps / .xlsx / .xls / .et / 扫描图片）")
     text = TextAreaField("或粘贴文件全文", validators=[Optional(), within_text_limit])
     submit = SubmitField("解析预览")
 

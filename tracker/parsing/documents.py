@@ -107,7 +107,8 @@ def _title_after(lines: list[str], number_at: int) -> tuple[int, str]:
         if not text:
             continue
         collected.append(text)
-        if TITLE_END.search(text) and ISSUER_OPENING.match(collected[0]):
+        # …人民政府关于…的通知 over lines, or one short line (2026年重点工作任务分解表).
+        if TITLE_END.search(text) and (ISSUER_OPENING.match(collected[0]) or len(collected) == 1 and len(text) <= 40):
             return j + 1, "".join(collected)
         if len(collected) == 3 or text.endswith(STOP):
             break
