@@ -134,3 +134,44 @@ def test_excel_97_and_wps_sheets(app, runner, tmp_path, suffix):
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code == 0, result.output
     assert stored(app) == ([NUMBER], expected(with_leader=True))
+
+
+def _numberless_list() -> bytes:
+    """The grouped list without its 文号 line (as offices send a sheet or a table alone)."""
+    from docx import Document as Docx
+
+    doc = Docx(io.BytesIO(grouped_docx()))
+    first = doc.paragraphs[0]
+    first._element.getparent().remove(first._element)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_a_supervisor_types_the_number_the_file_does_not_hold(app, client, auth):
+    login_supervisor(auth)
+    page = _preview(client, "list.docx", _numberless_list())
+    assert "文件中未识别到，可补填" in page
+    fields = preview_fields(page)
+    fields["documents-0-number"] = "某政办发〔2026〕"  # no serial number
+    refused = client.post("/imports/confirm", data=fields)
+    assert refused.status_code == 422 and "文号格式不正确" in refused.text and stored(app)[0] == []
+    fields["documents-0-number"] = "某政办发[2026]7号"
+    assert client.post("/imports/confirm", data=fields).status_code == 302
+    assert stored(app) == ([NUMBER], expected())
+
+
+def test_a_typed_number_of_a_stored_document_is_shown_as_its_revision_first(app, client, auth, runner, tmp_path):
+    path = tmp_path / "list.docx"
+    path.write_bytes(grouped_docx())
+    assert runner.invoke(args=["import", str(path)]).exit_code == 0
+    login_supervisor(auth)
+    fields = preview_fields(_preview(client, "list.docx", _numberless_list()))
+    fields["documents-0-number"] = NUMBER
+    fields["documents-0-tasks-0-lead"] = "市商务局"  # a correction, so that there is a revision to import
+    again = client.post("/imports/confirm", data=fields)
+    assert again.status_code == 200 and f"台账中已有文号为 {NUMBER} 的文件" in again.text
+    assert stored(app)[1][0][2] == ["市发展改革委"]  # nothing written yet
+    assert client.post("/imports/confirm", data=preview_fields(again.text)).status_code == 302
+    numbers, tasks = stored(app)
+    assert numbers == [NUMBER] and tasks[0][2] == ["市商务局"]

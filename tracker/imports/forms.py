@@ -16,8 +16,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracker.forms import BaseForm, BaseSubForm
-from tracker.models import MAX_ID, Task, Unit
+from tracker.models import MAX_ID, Document, Task, Unit
 from tracker.operations.importing import column_length
+from tracker.parsing.documents import NUMBER_LINE, canonical_number
+from tracker.parsing.text import squeeze
 from tracker.parsing.units import split_units
 
 # A unit list longer than this is not a list of units (and splitting it would cost time).
@@ -29,6 +31,18 @@ def within_text_limit(form, field) -> None:
     limit = current_app.config["MAX_CHARS"]
     if field.data and len(field.data) > limit:
         raise ValidationError(f"粘贴的文本共 {len(field.data):,} 字，超过上限 {limit:,} 字，请拆分后分别导入。")
+
+
+def written_number(value: str | None) -> str | None:
+    """A 文号 as typed, in the form it is stored (〔〕, ASCII digits), or None when blank."""
+    text = squeeze(value or "")
+    return canonical_number(text) if text else None
+
+
+def a_document_number(form, field) -> None:
+    number = written_number(field.data)
+    if number and not NUMBER_LINE.match(number):
+        raise ValidationError("文号格式不正确，应如“浙政办发〔2026〕9号”")
 
 
 def unit_names_fit(form, field) -> None:
@@ -66,6 +80,8 @@ class DocumentForm(BaseSubForm):
     # Offered when a document without 文号 matches a stored one by issuer, title and date.
     revise = RadioField("导入方式", choices=[SelectChoice("new", "作为新文件导入"), SelectChoice("revise", "作为修订")],
                         validators=[Optional()])
+    # Offered when the parser found no 文号 (a work list sent as a sheet, say): typed by the supervisor.
+    number = StringField("文号", validators=[Optional(), Length(max=column_length(Document.number)), a_document_number])
     tasks = FieldList(FormField(TaskForm))
 
 

@@ -25,19 +25,21 @@ from tracker.operations.importing import (
     PlanError,
     TaskDraft,
     apply_plan,
+    compare,
     content_hash,
     drafts_from,
     plan_documents,
     recheck,
 )
 from tracker.parsing import ParsedDocument
+from tracker.parsing.documents import NUMBER_LINE
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Extracted, Limits, read_document
 from tracker.tasks.forms import AddTaskForm
 from tracker.tasks.routes import withdrawal_page
 
 from . import preview
-from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm
+from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm, written_number
 from .jobs import ImportJobs, JobState, Progress
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -169,14 +171,19 @@ def confirm():
     except PlanError as exc:
         flash(str(exc), "warning")
         return redirect(url_for("imports.new"))
-    if not form.validate_on_submit():
+    valid = form.validate_on_submit()
+    met = [d for d in form.documents if d.number_met]
+    if not valid or met:
         plans = []
         for doc_form, (plan, revise) in zip(form.documents, reviewed):
             _recheck_quietly(plan, revise)
             doc_form.signed.data = preview.sign(plan, doc_form.job.job, doc_form.job.as_parsed)
             plans.append(plan)
-        flash("请改正标红的内容后再确认。", "danger")
-        return _preview_page(form, plans, 422)
+        for doc_form in met:
+            flash(f"台账中已有文号为 {doc_form.number_met} 的文件，本次将作为它的修订：请核对变化后再次确认。", "warning")
+        if not valid:
+            flash("请改正标红的内容后再确认。", "danger")
+        return _preview_page(form, plans, 422 if not valid else 200)
     if any(doc_form.job.as_parsed for doc_form in form.documents):  # a large preview: imported in the background
         app, user_id = current_app._get_current_object(), current_user.id
 
@@ -249,6 +256,14 @@ def _reviewed_plan(document_form, parsed_jobs: dict[str, list]) -> tuple[Documen
     plan.tasks = drafts_from(parsed) if signed.as_parsed else _drafts(document_form)
     document_form.job = signed  # kept for showing the form again
     revise = {"new": False, "revise": True}.get(document_form.revise.data)
+    typed = written_number(document_form.number.data) if plan.number is None else None
+    document_form.number_met = None
+    if typed and NUMBER_LINE.match(typed):
+        reviewed_against = plan.existing_id
+        plan.number = typed
+        compare(plan, revise)
+        if plan.existing_id != reviewed_against:
+            document_form.number_met = typed  # it names a stored document: shown again first
     return plan, revise
 
 
