@@ -36,6 +36,11 @@ _HEADER_CELL = 12  # characters; a longer cell is data, not a column name
 _UNIT_END = re.compile(r"(?:单位|部门|主体|处室|科室|领导|责任人)$")
 
 
+def is_column_name(cell: str) -> bool:
+    """Whether `cell` is one of the column names as written (责任单位, 完成时限)."""
+    return any(pattern.fullmatch(cell) for pattern in _EXACT.values())
+
+
 def column_role(cell: str) -> str | None:
     """The role of one header cell (squeezed), or None for a column the parser does not read."""
     if len(cell) > _HEADER_CELL:

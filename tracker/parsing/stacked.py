@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .columns import COLUMNS, header_roles
+from .columns import COLUMNS, header_roles, is_column_name
 from .text import CELL_BREAK
 from .units import looks_like_unit, reads_as_units, split_units
 
@@ -69,6 +69,11 @@ def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
             return None
         header.append(cell)
         k += 1
+    head = [[(start + n, raws[start + n])] for n in range(len(header))]
+    if not barred:
+        # Header cells broken over lines (责任⏎单位, 总投资⏎（万元）): as many as the rows have cells.
+        head = _joined_header(head, header, _row_width(texts, k))
+        header = ["".join(_content(texts[index]) for index, _ in cell) for cell in head]
     roles = header_roles(header) if len(header) >= 3 and k < len(texts) else None
     if roles is None:
         return None
@@ -76,7 +81,6 @@ def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
     if not rows:
         return None
     rows = [_aligned(row, roles) for row in rows]
-    head = [[(start + n, raws[start + n])] for n in range(len(header))]
     end = max(index for row in rows for cell in row for index, _ in cell) + 1
     return Table(end, [head, *rows])
 
@@ -120,6 +124,49 @@ def _spaced(raw: str) -> list[str]:
         else:
             cells.append(token)
         letters = letter
+    return cells
+
+
+def _row_width(texts: list[str], start: int) -> int | None:
+    """The fewest lines between two consecutive row numbers among the first rows: how many
+    cells a row has (a row may have more, a cell broken over lines)."""
+    gaps, k = [], start
+    for _ in range(3):
+        if k >= len(texts) or not _NUMBER_CELL.fullmatch(texts[k]):
+            break
+        following = str(int(texts[k].rstrip(".、")) + 1)
+        nxt = next((j for j in range(k + 3, min(k + 40, len(texts))) if texts[j] == following), None)
+        if nxt is None:
+            if len(texts) - k < 40:  # the last row, when the text ends with it
+                gaps.append(len(texts) - k)
+            break
+        gaps.append(nxt - k)
+        k = nxt
+    return min(gaps) if gaps else None
+
+
+def _joined_header(head: list[Cell], texts: list[str], width: int | None) -> list[Cell]:
+    """Header lines joined into `width` cells: a bracket line joins the line above
+    (总投资⏎（万元）), then two lines that make a column name (责任⏎单位), then the shortest pairs."""
+    if width is None or width >= len(head) or width < 3:
+        return head
+    cells, names = list(head), list(texts)
+
+    def join(k: int) -> None:
+        cells[k:k + 2] = [cells[k] + cells[k + 1]]
+        names[k:k + 2] = [names[k] + names[k + 1]]
+
+    def free(k: int) -> bool:  # a column name already (序号, 重点工作) takes nothing after it
+        return not is_column_name(names[k])
+
+    for rule in (lambda k: names[k + 1].startswith("（"),
+                 lambda k: is_column_name(names[k] + names[k + 1]),
+                 None):
+        while len(cells) > width:
+            pairs = [k for k in range(len(cells) - 1) if (rule(k) if rule else free(k))]
+            if not pairs:
+                break
+            join(min(pairs, key=lambda k: len(names[k]) + len(names[k + 1])) if rule is None else pairs[0])
     return cells
 
 
