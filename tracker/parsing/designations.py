@@ -40,7 +40,7 @@ VERB_END = re.compile(f"(?P<verb>{'|'.join(verb for verbs in VERBS.values() for 
 # The role each label or verb gives the units it names.
 ROLE = {word: role for words in (labels.ROLES, VERBS) for role, group in words.items() for word in group}
 CLAUSE_SPLIT = "，；。,;"
-BRACKETS = {"（": "）", "〔": "〕", "[": "]"}  # 【】 folds to 〔〕; some pages write [责任单位:…]
+BRACKETS = {"（": "）", "〔": "〕"}  # 【】, ［］ and [] fold to 〔〕 (some pages write [责任单位:…])
 MAX_INNER = 600
 
 

@@ -16,7 +16,8 @@ from .hanzi import T2S
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF10, 0xFF1A)}
 _FOLD.update({code: code - 0xFEE0 for code in range(0xFF21, 0xFF3B)})
 _FOLD.update({code: code - 0xFEE0 for code in range(0xFF41, 0xFF5B)})
-_FOLD.update({ord("("): "（", ord(")"): "）", ord("［"): "〔", ord("］"): "〕",
+# ASCII square brackets too: pages write [责任单位:…], and OCR reads 〔市、区〕 as 〔市、区]
+_FOLD.update({ord("("): "（", ord(")"): "）", ord("［"): "〔", ord("］"): "〕", ord("["): "〔", ord("]"): "〕",
               ord("【"): "〔", ord("】"): "〕", ord("．"): ".", ord("﹝"): "〔", ord("﹞"): "〕"})
 _FOLD.update(T2S)
 
