@@ -38,7 +38,7 @@ def stored(app) -> tuple[list[str | None], list[tuple]]:
                           t.deadline.isoformat() if t.deadline else None) for t in tasks]
 
 
-@pytest.mark.parametrize("name,build,time,leader", [
+SHAPES = pytest.mark.parametrize("name,build,time,leader", [
     ("grouped.docx", grouped_docx, True, False),
     ("units-per-line.docx", units_per_line_docx, True, False),
     ("person-column.docx", person_column_docx, True, True),
@@ -46,6 +46,9 @@ def stored(app) -> tuple[list[str | None], list[tuple]]:
     ("two-row-header.docx", two_row_header_docx, True, False),
     ("list.xlsx", grouped_xlsx, True, True),
 ])
+
+
+@SHAPES
 def test_tracker_import_reads_every_row_of_each_shape(app, runner, tmp_path, name, build, time, leader):
     path = tmp_path / name
     path.write_bytes(build())
@@ -110,16 +113,17 @@ def test_a_typed_table_with_group_headings_between_its_rows():
         ("一、稳增长/1", ["市发展改革委"], ["市财政局"], "全年"), ("二、惠民生/1", ["市教育局"], [], "长期坚持")]
 
 
-def test_the_web_upload_previews_and_imports_a_grouped_list_with_its_leaders(app, client, auth):
+@SHAPES
+def test_the_web_upload_previews_and_imports_each_shape(app, client, auth, name, build, time, leader):
     login_supervisor(auth)
-    page = _preview(client, "list.xlsx", grouped_xlsx())
-    assert "一、稳增长/1" in page and 'value="张三"' in page
+    page = _preview(client, name, build())
+    assert "一、稳增长/1" in page and ('value="张三"' in page) == leader
     response = client.post("/imports/confirm", data=preview_fields(page))
     assert response.status_code == 302
-    assert stored(app) == ([NUMBER], expected(with_leader=True))
+    assert stored(app) == ([NUMBER], expected(with_time=time, with_leader=leader))
     with app.app_context():
         task_id = db.session.scalar(select(Task.id).order_by(Task.seq))
-    assert "牵头领导" in client.get(f"/tasks/{task_id}").text
+    assert ("牵头领导" in client.get(f"/tasks/{task_id}").text) == leader
 
 
 @pytest.mark.parametrize("suffix", [".xls", ".et"])
