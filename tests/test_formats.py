@@ -85,6 +85,19 @@ def test_ofd_lines_come_in_reading_order_whatever_the_order_of_their_objects(fil
     assert page_lines(content) == printed_lines(NOTICE)
 
 
+def test_ofd_objects_placed_by_their_ctm_alone():
+    """Some producers place each text object by its CTM's translation, with no Boundary and no X/Y."""
+    from xml.etree import ElementTree
+
+    content = ElementTree.fromstring(
+        '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+        '<ofd:TextObject ID="3" CTM="1 0 0 1 31.7 31.6"><ofd:TextCode>（责任单位：省商务厅）</ofd:TextCode></ofd:TextObject>'
+        '<ofd:TextObject ID="2" CTM="1 0 0 1 31.7 25.4"><ofd:TextCode>一、稳定外贸主体。</ofd:TextCode></ofd:TextObject>'
+        '<ofd:TextObject ID="4" CTM="1 0 0 1 90 25.4"><ofd:TextCode>支持企业开拓市场。</ofd:TextCode></ofd:TextObject>'
+        '</ofd:Layer></ofd:Content></ofd:Page>')
+    assert page_lines(content) == ["一、稳定外贸主体。 支持企业开拓市场。", "（责任单位：省商务厅）"]
+
+
 def test_an_ofd_page_shows_its_template_page():
     text = read_document("letter.ofd", ofd_of(NOTICE, letterhead="浙江省人民政府办公厅文件")).text
     assert text.split("\n") == ["浙江省人民政府办公厅文件", *printed_lines(NOTICE)]

@@ -108,19 +108,25 @@ def _joined(row: list[_Piece]) -> str:
 
 
 def _pieces(content: ElementTree.Element) -> Iterator[_Piece]:
+    """Text runs placed on the page: a code's X, Y (its baseline in the object) through the
+    object's CTM ("a b c d e f", which producers also use alone to place it), then offset by
+    the object's Boundary."""
     for obj in content.iter():
         if _local(obj.tag) != "TextObject":
             continue
-        left, top = _numbers(obj.get("Boundary", "0 0"))[:2]
-        size = _numbers(obj.get("Size", "")) or [3.5]
+        left, top = (_numbers(obj.get("Boundary", "")) + [0.0, 0.0])[:2]
+        a, b, c, d, e, f = (_numbers(obj.get("CTM", "")) + [0.0] * 6)[:6] if obj.get("CTM") else (1, 0, 0, 1, 0, 0)
+        size = (_numbers(obj.get("Size", "")) or [3.5])[0] * (abs(d) or 1)
         x = y = 0.0
         for code in obj:
             if _local(code.tag) != "TextCode" or not code.text:
                 continue
-            x = _numbers(code.get("X", ""))[0] if code.get("X") else x
-            y = _numbers(code.get("Y", ""))[0] if code.get("Y") else y
-            advance = sum(_deltas(code.get("DeltaX", ""), len(code.text) - 1)) + size[0]
-            yield _Piece(left + x, top + y, size[0], left + x + advance, code.text)
+            x = (_numbers(code.get("X", "")) or [x])[0]
+            y = (_numbers(code.get("Y", "")) or [y])[0]
+            advance = (sum(_deltas(code.get("DeltaX", ""), len(code.text) - 1)) * (abs(a) or 1) + size
+                       if code.get("DeltaX") else size * len(code.text))
+            page_x, page_y = left + a * x + c * y + e, top + b * x + d * y + f
+            yield _Piece(page_x, page_y, size, page_x + advance, code.text)
 
 
 def _deltas(spec: str, count: int) -> list[float]:
