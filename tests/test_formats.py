@@ -98,6 +98,18 @@ def test_ofd_objects_placed_by_their_ctm_alone():
     assert page_lines(content) == ["一、稳定外贸主体。 支持企业开拓市场。", "（责任单位：省商务厅）"]
 
 
+def test_an_ofd_text_code_that_goes_on_over_lines():
+    """DeltaY moving down and DeltaX moving back: one TextCode printing two lines."""
+    from xml.etree import ElementTree
+
+    content = ElementTree.fromstring(
+        '<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content><ofd:Layer ID="1">'
+        '<ofd:TextObject ID="2" Boundary="20 20 100 30" Size="5"><ofd:TextCode X="0" Y="5" '
+        'DeltaX="g 4 5 -20 g 2 5" DeltaY="g 4 0 7 g 2 0">第一行文字第二行</ofd:TextCode></ofd:TextObject>'
+        '</ofd:Layer></ofd:Content></ofd:Page>')
+    assert page_lines(content) == ["第一行文字", "第二行"]
+
+
 def test_an_ofd_page_shows_its_template_page():
     text = read_document("letter.ofd", ofd_of(NOTICE, letterhead="浙江省人民政府办公厅文件")).text
     assert text.split("\n") == ["浙江省人民政府办公厅文件", *printed_lines(NOTICE)]

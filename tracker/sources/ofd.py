@@ -123,10 +123,20 @@ def _pieces(content: ElementTree.Element) -> Iterator[_Piece]:
                 continue
             x = (_numbers(code.get("X", "")) or [x])[0]
             y = (_numbers(code.get("Y", "")) or [y])[0]
-            advance = (sum(_deltas(code.get("DeltaX", ""), len(code.text) - 1)) * (abs(a) or 1) + size
-                       if code.get("DeltaX") else size * len(code.text))
-            page_x, page_y = left + a * x + c * y + e, top + b * x + d * y + f
-            yield _Piece(page_x, page_y, size, page_x + advance, code.text)
+            text = code.text
+            dx = _deltas(code.get("DeltaX", ""), len(text) - 1) if code.get("DeltaX") else [size] * (len(text) - 1)
+            dy = _deltas(code.get("DeltaY", ""), len(text) - 1)
+            dx, dy = dx + [0.0] * (len(text) - 1 - len(dx)), dy + [0.0] * (len(text) - 1 - len(dy))
+            # A code may go on over lines (DeltaY moves down, DeltaX back): a run a line.
+            start, cx, cy = 0, x, y
+            for k in range(len(text) + 1):
+                if k == len(text) or (k > start and abs(dy[k - 1]) > size / 2):
+                    run_x, run_y = left + a * cx + c * cy + e, top + b * cx + d * cy + f
+                    advance = (sum(dx[start:k - 1]) * (abs(a) or 1)) + size
+                    yield _Piece(run_x, run_y, size, run_x + advance, text[start:k])
+                    if k < len(text):
+                        cx, cy = cx + sum(dx[start:k]), cy + sum(dy[start:k])
+                        start = k
 
 
 def _deltas(spec: str, count: int) -> list[float]:
