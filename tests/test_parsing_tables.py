@@ -60,3 +60,12 @@ def test_a_person_column_between_broken_header_cells():
     found = [(t.text, t.lead, t.leader) for d in parse_text(text) for t in d.tasks]
     assert found == [("白仙山水库工程政策处理", ["水库工程政策处理工作领导小组"], "欧乾震"),
                      ("现代化美丽城镇", ["乡村振兴办"], "吴宇凡")]
+
+
+def test_a_plan_column_dates_a_row_of_a_list_without_a_time_column_and_the_page_dates_the_list():
+    text = ("发文日期 | 2022-07-14 |\n"
+            "序号 | 实事项目 | 工作举措及实施计划 | 责任单位 |\n"
+            "1 | 新建幼儿园7所。 | 1.4月底前完成选址；2.11月底前建成。 | 教育局 |\n"
+            "2 | 开展胃肠癌筛查1万例。 | 全年推进。 | 卫生健康局 |\n")
+    assert [(t.deadline, t.deadline_text) for d in parse_text(text) for t in d.tasks] == [
+        (date(2022, 11, 30), "11月底前"), (None, None)]

@@ -56,10 +56,13 @@ def column_role(cell: str) -> str | None:
 def header_roles(cells: list[str]) -> list[str | None] | None:
     """Column roles of a header row (cells squeezed), or None when the row is not a work-list
     header: it needs a task column and a unit column. A role met twice (主要任务 | 全年目标任务)
-    belongs to its first column."""
+    belongs to its first column; a second task-like column is the "plan" (工作举措及实施计划),
+    read for dates when there is no time column."""
     roles: list[str | None] = []
     for cell in cells:
         role = column_role(cell)
+        if role == "task" and "task" in roles:
+            role = "plan"
         roles.append(None if role in roles else role)
     if "task" not in roles and roles[:1] == ["number"]:
         # 序号 | 民生实事 | 责任单位: the first column of a name not met, right after the number, holds the task.

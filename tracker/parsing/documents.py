@@ -27,6 +27,8 @@ PAGE_META = re.compile(r"^(?:(?:信息)?来源|发布(?:日期|时间|机构)|�
 # The year's brackets as OCR and web pages write them: 【2026】, [2026], ［2026］, (2026).
 _YEAR_BRACKETS = re.compile(r"[〔（\[]((?:19|20)\d{2})[〕）\]]")
 NUMBER_INSIDE = re.compile(r"[（(]?([\u3400-\u9fff]{2,12}〔(?:19|20)\d{2}〕\d{1,4}号)[）)]?")
+PAGE_DATE = re.compile(r"(?:发文|成文|印发)(?:日期|时间)[:：|]*(?P<y>(?:19|20)\d{2})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
+MAX_PAGE_META = 15  # lines at the top of a page where its metadata stands
 MAX_TITLE_LINES = 5
 RIGHT_SET = re.compile(r"^[ \u3000\t]{8,}")
 NUMBERED = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、])")
@@ -161,6 +163,19 @@ def signature(lines: list[str]) -> tuple[str | None, date | None]:
             aside = _date(m)
         previous = text
     return None, aside
+
+
+def page_date(lines: list[str]) -> date | None:
+    """The date a web page prints above a document (发文日期：2022-07-14, 成文日期 | 2022年7月14日),
+    for a document that prints none of its own."""
+    for line in lines[:MAX_PAGE_META]:
+        m = PAGE_DATE.search(squeeze(line))
+        if m:
+            try:
+                return date(int(m.group("y")), int(m.group("m")), int(m.group("d")))
+            except ValueError:
+                return None
+    return None
 
 
 def _date(m: re.Match[str]) -> date | None:

@@ -38,9 +38,11 @@ def parse_text(text: str, source: str | None = None) -> list[ParsedDocument]:
     """
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     parsed = []
-    for span in documents.split(lines):
+    for k, span in enumerate(documents.split(lines)):
         body = list(range(span.body_start, span.end))
         issuer, issued = documents.signature([lines[i] for i in body])
+        # A page's metadata stands above its (first) document's title.
+        issued = issued or documents.page_date(lines[0 if k == 0 else span.title_line:span.end])
         doc = ParsedDocument(span.number, span.title, issuer, issued, span.title_line + 1, source,
                              text="\n".join(lines[span.title_line:span.end]))
         year = issued.year if issued else _title_year(span.title) or _number_year(span.number)
@@ -311,9 +313,12 @@ class _DocumentReader:
             when = deadlines.cell_deadline(time.text, self.year)
             deadline_text = time.orig
         else:
-            found = deadlines.latest(row.task.text, self.year, self.issued_year)
+            # No time column: the task's words, and a plan column's (工作举措及实施计划: 4月底前…11月底前).
+            dated = [(found, cell) for cell in (row.task, row.cells.get("plan")) if cell is not None
+                     and (found := deadlines.latest(cell.text, self.year, self.issued_year))]
+            found, cell = max(dated, key=lambda d: d[0].date) if dated else (None, None)
             when = found.date if found else None
-            deadline_text = row.task.orig[found.start:found.end] if found else None
+            deadline_text = cell.orig[found.start:found.end] if found else None
         unit_cells = [row.cells[k].orig.replace("\n", "、") for k in COLUMN_LABELS if k in row.cells]
         person = row.cells.get("person")
         return ParsedTask(
