@@ -10,7 +10,8 @@ one after another, at most `--lines` printed lines a page, on A4 page images at 
 (`tests.formats.page_images`: 10.5 pt characters, 30 a line).
 
 Every engine reads every page: `rapidocr` (the app's engine, `tracker.sources.ocr.recognise`) and
-`tesseract` (`chi_sim`, through pytesseract). Each is warmed up once on the first page, then the
+`tesseract` (`chi_sim`, through pytesseract: `pip install -e .[bench]` and Debian's `tesseract-ocr`
+and `tesseract-ocr-chi-sim`; `--engines rapidocr` leaves it out). Each is warmed up once on the first page, then the
 recognition of all pages is timed. The recognised lines of a page go to the parser, and a
 designation counts as exact when a task parsed from its page (each task answering for one
 designation only) has its lead and support units, compared in the canonical form of
