@@ -15,6 +15,11 @@ COLUMNS = {
     # People, never units: 责任领导 徐国江.
     "person": r"责任领导|牵头领导|分管领导|联系领导|包保领导|牵头市领导|市领导|县领导|区领导|责任人",
 }
+# The columns that name units, and a row or line naming the group of the rows below it
+# (一、稳增长, （二）, 第三部分): shared by every table reader.
+UNIT_ROLES = ("lead", "responsible", "support")
+_CN = "[一二三四五六七八九十]{1,3}"
+GROUP_HEADING = re.compile(rf"{_CN}[、.]|（{_CN}）|第{_CN}[部分章节类组]")
 ANY_COLUMN = re.compile("|".join(f"(?P<{key}>{pattern})" for key, pattern in COLUMNS.items()))
 # A header run together (squeezed text, or a table printed one character per line).
 GRID_HEADER = re.compile(rf"(?:{COLUMNS['number']})(?:{'|'.join(COLUMNS.values())})+")
@@ -22,15 +27,17 @@ _NAMES = [name for pattern in COLUMNS.values() for name in pattern.split("|")]
 _EXACT = {key: re.compile(rf"(?:{pattern})") for key, pattern in COLUMNS.items()}
 # Header cells worded otherwise (2022年预期目标, 责任主体与协同单位, 分管 领导) are known by a word
 # they hold, tried in this order: 协同 before 责任 makes 责任主体与协同单位 the supporting units.
+_IGNORED = re.compile(r"情况|进度|进展|说明|备注|成效|是否|问题")  # progress and remarks columns
+_TASK_WORDS = re.compile(r"任务|举措|措施|目标|内容|工作|事项|项目|实事")
 _WORDS = (
-    (None, re.compile(r"情况|进度|进展|说明|备注|成效|是否|问题")),
+    (None, _IGNORED),
     ("person", re.compile(r"领导|责任人|联系人")),
     ("number", re.compile(r"序号|编号")),
     ("time", re.compile(r"时限|时间|期限|节点|日期|年限")),
     ("support", re.compile(r"配合|协同|协办|参与|协作")),
     ("lead", re.compile(r"牵头|主责|主办")),
     ("responsible", re.compile(r"责任|实施|承办|主体")),
-    ("task", re.compile(r"任务|举措|措施|目标|内容|工作|事项|项目|实事")),
+    ("task", _TASK_WORDS),
 )
 _HEADER_CELL = 12  # characters; a longer cell is data, not a column name
 _UNIT_END = re.compile(r"(?:单位|部门|主体|处室|科室|领导|责任人)$")
@@ -48,7 +55,7 @@ def column_role(cell: str) -> str | None:
     exact = next((key for key, pattern in _EXACT.items() if pattern.fullmatch(cell)), None)
     if exact:
         return exact
-    if not _UNIT_END.search(cell) and _WORDS[-1][1].search(cell) and not _WORDS[0][1].search(cell):
+    if not _UNIT_END.search(cell) and _TASK_WORDS.search(cell) and not _IGNORED.search(cell):
         return "task"  # 工作举措及实施计划: what is to be done, though it says 实施
     return next((key for key, words in _WORDS if words.search(cell)), None)
 
@@ -66,10 +73,10 @@ def header_roles(cells: list[str]) -> list[str | None] | None:
         roles.append(None if role in roles else role)
     if "task" not in roles and roles[:1] == ["number"]:
         # 序号 | 民生实事 | 责任单位: the first column of a name not met, right after the number, holds the task.
-        if len(cells) > 1 and roles[1] is None and cells[1] and not _WORDS[0][1].search(cells[1]):
+        if len(cells) > 1 and roles[1] is None and cells[1] and not _IGNORED.search(cells[1]):
             roles[1] = "task"
     names = set(roles)
-    if "task" in names and names & {"lead", "responsible", "support"}:
+    if "task" in names and names & set(UNIT_ROLES):
         return roles
     return None
 

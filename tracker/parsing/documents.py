@@ -27,7 +27,8 @@ PAGE_META = re.compile(r"^(?:(?:信息)?来源|发布(?:日期|时间|机构)|�
 # The year's brackets as OCR and web pages write them: 【2026】, [2026], ［2026］, (2026).
 _YEAR_BRACKETS = re.compile(r"[〔（\[]((?:19|20)\d{2})[〕）\]]")
 NUMBER_INSIDE = re.compile(r"[（(]?([\u3400-\u9fff]{2,12}〔(?:19|20)\d{2}〕\d{1,4}号)[）)]?")
-PAGE_DATE = re.compile(r"(?:发文|成文|印发)(?:日期|时间)[:：|]*(?P<y>(?:19|20)\d{2})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
+PAGE_DATE = re.compile(r"(?:发文|成文|印发)(?:日期|时间)[:：|]*"
+                       r"(?P<y>(?:19|20)\d{2})[-年./](?P<m>\d{1,2})[-月./](?P<d>\d{1,2})")
 MAX_PAGE_META = 15  # lines at the top of a page where its metadata stands
 MAX_TITLE_LINES = 5
 RIGHT_SET = re.compile(r"^[ \u3000\t]{8,}")
@@ -69,11 +70,11 @@ def split(lines: list[str]) -> list[DocumentSpan]:
 
 def number_in(text: str) -> tuple[str | None, str]:
     """A 文号 written inside a title or a file name, and the text without it."""
-    m = NUMBER_INSIDE.search(canonical_number(squeeze(text)))
+    written = canonical_number(squeeze(text))
+    m = NUMBER_INSIDE.search(written)
     if not m:
         return None, text
-    rest = canonical_number(squeeze(text))
-    return m.group(1), (rest[:m.start()] + rest[m.end():]).strip("（）()、，_- ") or rest
+    return m.group(1), (written[:m.start()] + written[m.end():]).strip("（）()、，_- ") or written
 
 
 def canonical_number(number: str) -> str:

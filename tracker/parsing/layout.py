@@ -28,7 +28,6 @@ TINY = 2  # a line of at most this many characters inside a character-per-line t
 # that the cells after it keep their columns.
 CELL_SEPARATOR = re.compile(r"[\t|｜]")
 LEADER_LINE = re.compile(r"^(?:分管|牵头|责任|联系|包保|包联)(?:省|市|县|区)?领导[:：][^，。；]{0,30}$")
-_BARRED = re.compile(r"[|｜]")
 _BAR_AT_ENDS = re.compile(r"^\s*[|｜]|[|｜]\s*$")  # one bar opening or closing a row; more are empty cells
 _ROW_START = re.compile(r"^\s*\d{1,3}\s*[|｜\t]")
 BRACKET_REACH = 80  # how far back a bracket left open keeps a paragraph going
@@ -221,11 +220,11 @@ def blocks_from_lines(numbered: list[tuple[int, str]]) -> list[Block]:
             # A bar-separated row whose last cell goes on over lines (the page broke a line in
             # it) ends at the first line closed by a bar.
             end = i + 1
-            if _BARRED.search(line.raw) and not line.raw.rstrip().endswith(("|", "｜")):
+            if stacked.BAR.search(line.raw) and not line.raw.rstrip().endswith(stacked.BARS):
                 for k in range(i + 1, min(i + 4, len(content))):
                     if _ROW_START.match(content[k].raw):
                         break
-                    if content[k].raw.rstrip().endswith(("|", "｜")):
+                    if content[k].raw.rstrip().endswith(stacked.BARS):
                         end = k + 1
                         break
             if end > i + 1:

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import deadlines, designations, documents, worklist
+from .columns import GROUP_HEADING
 from .labels import COLUMN_LABELS
 from .layout import Block, Span, blocks_from_lines, joined
 from .model import ParsedDocument, ParsedTask
@@ -26,7 +27,6 @@ from .numbering import Marker, section_path
 from .text import squeeze
 
 ATTACHMENT = re.compile(r"^附件(\d{0,2})(?:[:：]|$)")
-GROUP_HEADING = re.compile(r"(?:[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[部分章节类组])")
 # What may stand between two designations that are one: （A牵头）、（B配合）。
 _BETWEEN_DESIGNATIONS = "，。；：、,;: \n"
 

@@ -13,22 +13,20 @@ import re
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from .columns import COLUMNS, header_roles, is_column_name
+from .columns import COLUMNS, GROUP_HEADING, UNIT_ROLES, header_roles, is_column_name
 from .text import CELL_BREAK
-from .units import looks_like_unit, reads_as_units, split_units
+from .units import reads_as_units
 
 # A piece of a source line that belongs to one cell: (index of the line, its raw text).
 Piece = tuple[int, str]
 Cell = list[Piece]
 
-_BAR = re.compile(r"[|｜]")
+BAR = re.compile(r"[|｜]")
+BARS = ("|", "｜")
 _NUMBER_CELL = re.compile(r"\d{1,3}[.、]?")
 _NUMBER_HEADER = re.compile(rf"(?:{COLUMNS['number']})[|｜]?")
 _HEADER_CELL = 16  # characters; header cells are short and never a bare number
-# A row naming the group of the rows below it (一、稳增长): it never ends the table.
 _SPACES = re.compile(r"[ \u3000]+")
-_GROUP = re.compile(r"[一二三四五六七八九十]{1,3}[、.．]")
-_UNIT_ROLES = ("lead", "responsible", "support")
 _PERSON = re.compile(r"[\u3400-\u9fff]{2,4}")
 
 
@@ -49,7 +47,7 @@ def tables(texts: list[str], raws: list[str]) -> dict[int, Table]:
         if _NUMBER_HEADER.fullmatch(texts[i]):
             table = _table_at(texts, raws, i)
         elif (_NUMBER_HEADER.match(texts[i]) and _SPACES.search(raws[i].strip())
-              and not _BAR.search(raws[i]) and "\t" not in raws[i]):  # delimited rows are the layout's
+              and not BAR.search(raws[i]) and "\t" not in raws[i]):  # delimited rows are the layout's
             table = _spaced_table_at(texts, raws, i)
         if table:
             found[i] = table
@@ -60,12 +58,12 @@ def tables(texts: list[str], raws: list[str]) -> dict[int, Table]:
 
 
 def _table_at(texts: list[str], raws: list[str], start: int) -> Table | None:
-    barred = bool(_BAR.search(texts[start]))
+    barred = bool(BAR.search(texts[start]))
     header: list[str] = []
     k = start
-    while k < len(texts) and not _NUMBER_CELL.fullmatch(_content(texts[k])) and not _GROUP.match(texts[k]):
+    while k < len(texts) and not _NUMBER_CELL.fullmatch(_content(texts[k])) and not GROUP_HEADING.match(texts[k]):
         cell = _content(texts[k])
-        if len(cell) > _HEADER_CELL or barred != texts[k].endswith(("|", "｜")):
+        if len(cell) > _HEADER_CELL or barred != texts[k].endswith(BARS):
             return None
         header.append(cell)
         k += 1
@@ -97,12 +95,12 @@ def _spaced_table_at(texts: list[str], raws: list[str], start: int) -> Table | N
     k, number = start + 1, 0
     while k < len(texts):
         cells = _spaced(raws[k])
-        if _GROUP.match(texts[k]):
+        if GROUP_HEADING.match(texts[k]):
             k += 1
             continue
-        if len(cells) < 2 or not _NUMBER_CELL.fullmatch(cells[0]) or int(cells[0].rstrip(".、")) <= number:
+        if len(cells) < 2 or not _NUMBER_CELL.fullmatch(cells[0]) or _number(cells[0]) <= number:
             break
-        number = int(cells[0].rstrip(".、"))
+        number = _number(cells[0])
         surplus = max(len(cells) - len(header), 0)
         cells[task:task + surplus + 1] = ["".join(cells[task:task + surplus + 1])]
         rows.append([[(k, cell)] for cell in cells])
@@ -134,7 +132,7 @@ def _row_width(texts: list[str], start: int) -> int | None:
     for _ in range(3):
         if k >= len(texts) or not _NUMBER_CELL.fullmatch(texts[k]):
             break
-        following = str(int(texts[k].rstrip(".、")) + 1)
+        following = str(_number(texts[k]) + 1)
         nxt = next((j for j in range(k + 3, min(k + 40, len(texts))) if texts[j] == following), None)
         if nxt is None:
             if len(texts) - k < 40:  # the last row, when the text ends with it
@@ -170,8 +168,13 @@ def _joined_header(head: list[Cell], texts: list[str], width: int | None) -> lis
     return cells
 
 
+def _number(text: str) -> int:
+    """The value of a row-number cell (_NUMBER_CELL): 3, 3. or 3、."""
+    return int(text.rstrip(".、"))
+
+
 def _content(text: str) -> str:
-    return _BAR.sub("", text)
+    return BAR.sub("", text)
 
 
 def _barred_rows(texts: list[str], raws: list[str], start: int) -> list[list[Cell]]:
@@ -179,8 +182,8 @@ def _barred_rows(texts: list[str], raws: list[str], start: int) -> list[list[Cel
     A row starts at a cell holding the next row number."""
     cells: list[Cell] = []
     k = start
-    while k < len(texts) and texts[k].endswith(("|", "｜")):
-        cells.extend([(k, piece)] for piece in _BAR.split(raws[k].rstrip())[:-1])
+    while k < len(texts) and texts[k].endswith(BARS):
+        cells.extend([(k, piece)] for piece in BAR.split(raws[k].rstrip())[:-1])
         k += 1
     return _rows_by_number(cells)
 
@@ -190,8 +193,8 @@ def _rows_by_number(cells: list[Cell]) -> list[list[Cell]]:
     expected = None
     for cell in cells:
         text = _text(cell)
-        if _NUMBER_CELL.fullmatch(text) and (expected is None or int(text.rstrip(".、")) == expected):
-            expected = int(text.rstrip(".、")) + 1
+        if _NUMBER_CELL.fullmatch(text) and (expected is None or _number(text) == expected):
+            expected = _number(text) + 1
             rows.append([])
         if rows:
             rows[-1].append(cell)
@@ -205,35 +208,33 @@ def _bare_rows(texts: list[str], raws: list[str], start: int, roles: list[str | 
     units one per line when they read as units where the unit column stands, or the task
     cell wrapped when units then stand there; else sub-rows, of which the first is read."""
     width, task = len(roles), roles.index("task")
-    units = next((k for k, role in enumerate(roles) if role in _UNIT_ROLES), None)
+    units = next((k for k, role in enumerate(roles) if role in UNIT_ROLES), None)
     rows: list[list[Cell]] = []
     k = start
     while True:
-        while k < len(texts) and _GROUP.match(texts[k]):
+        while k < len(texts) and GROUP_HEADING.match(texts[k]):
             k += 1
         if k == len(texts) or not _NUMBER_CELL.fullmatch(texts[k]):
             break
-        number = int(texts[k].rstrip(".、"))
+        number = _number(texts[k])
         reach = range(k + width, min(k + 2 * width, len(texts)))  # where the next row may start
-        nxt = next((j for j in reach if _GROUP.match(texts[j]) or (
-            _NUMBER_CELL.fullmatch(texts[j]) and int(texts[j].rstrip(".、")) > number)), None)
+        nxt = next((j for j in reach if GROUP_HEADING.match(texts[j]) or (
+            _NUMBER_CELL.fullmatch(texts[j]) and _number(texts[j]) > number)), None)
         lines = list(range(k, nxt if nxt is not None else min(k + width, len(texts))))
         cells: list[Cell] = [[(j, raws[j])] for j in lines]
-        surplus = max(len(cells) - width, 0)
-        if not surplus:
-            pass
-        elif units is not None and all(reads_as_units(texts[j]) for j in lines[units:units + surplus + 1]):
-            cells[units:units + surplus + 1] = [_broken(cells[units:units + surplus + 1])]
-        elif units is None or reads_as_units(texts[lines[units + surplus]]):
-            cells[task:task + surplus + 1] = [[piece for cell in cells[task:task + surplus + 1] for piece in cell]]
-        else:
-            cells = cells[:width]  # sub-rows under one number: the first is read, the rest left out
+        surplus = len(cells) - width
+        if surplus > 0:
+            if units is not None and all(reads_as_units(texts[j]) for j in lines[units:units + surplus + 1]):
+                cells[units:units + surplus + 1] = [_broken(cells[units:units + surplus + 1])]
+            elif units is None or reads_as_units(texts[lines[units + surplus]]):
+                cells[task:task + surplus + 1] = [[piece for cell in cells[task:task + surplus + 1] for piece in cell]]
+            else:
+                cells = cells[:width]  # sub-rows under one number: the first is read, the rest left out
         rows.append(cells)
         if nxt is None:
             break
         k = nxt
     return rows
-
 
 
 def _broken(cells: list[Cell]) -> Cell:
@@ -268,9 +269,9 @@ def _aligned(row: list[Cell], roles: list[str | None]) -> list[Cell]:
 
 def _fit(role: str | None, text: str) -> int:
     """+1 when a cell reads as its column wants, -1 when it does not, 0 for other columns."""
-    if not text or role not in (*_UNIT_ROLES, "person"):
+    if not text or role not in (*UNIT_ROLES, "person"):
         return 0
-    units = all(looks_like_unit(name) for name in split_units(text))
+    units = reads_as_units(text)
     if role == "person":
         return 1 if _PERSON.fullmatch(text) and not units else -1
     return 1 if units else -1

@@ -9,6 +9,7 @@ a list (各市、县（市、区）政府) stay whole.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from .text import squeeze
 
@@ -148,6 +149,15 @@ def _bare_name(item: str) -> bool:
     return bool(BARE_NAME.match(item)) and not looks_like_unit(canonical(item)) and not COLLECTIVE_HEAD.match(item)
 
 
+def _run(items: list[tuple[str, str]], i: int, member: Callable[[str], bool]) -> tuple[int, tuple[str, str] | None]:
+    """Where the run of items from `i` joined by 、 that `member` accepts ends, and the place
+    and suffix the item right after it splits into (湖州市、嘉兴市、台州市政府 -> 台州市, 政府)."""
+    j = i + 1
+    while j < len(items) and items[j][0] == "、" and member(items[j][1]):
+        j += 1
+    return j, _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+
+
 def _merge_places(items: list[tuple[str, str]]) -> list[str]:
     """Rejoin collectives written as lists and expand suffixes shared by place names."""
     out: list[str] = []
@@ -155,10 +165,7 @@ def _merge_places(items: list[tuple[str, str]]) -> list[str]:
     while i < len(items):
         item = items[i][1]
         if BARE_PLACE.match(item):
-            j = i + 1
-            while j < len(items) and items[j][0] == "、" and BARE_PLACE.match(items[j][1]):
-                j += 1
-            shared = _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+            j, shared = _run(items, i, lambda it: bool(BARE_PLACE.match(it)))
             if shared and not COLLECTIVE_HEAD.match(item) and not _same_kind(items[i:j], shared[0]):
                 shared = None  # 郑州警备区、武警郑州支队: 支队 is no suffix of a 区
             if COLLECTIVE_HEAD.match(item) and (shared or j > i + 1):
@@ -174,10 +181,7 @@ def _merge_places(items: list[tuple[str, str]]) -> list[str]:
                 i = j + 1
                 continue
         if _bare_name(item):
-            j = i + 1
-            while j < len(items) and items[j][0] == "、" and _bare_name(items[j][1]):
-                j += 1
-            shared = _split_place(items[j][1]) if j < len(items) and items[j][0] == "、" else None
+            j, shared = _run(items, i, _bare_name)
             if shared and shared[0][-1] in "市县区州盟旗":
                 # 哈尔滨、黑河、绥芬河市政府: the last item's kind of place and suffix belong to every name.
                 out.extend(it + shared[0][-1] + shared[1] for _, it in items[i:j])

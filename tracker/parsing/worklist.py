@@ -17,11 +17,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .columns import ANY_COLUMN, GRID_HEADER, column_role, header_roles
+from .columns import ANY_COLUMN, GRID_HEADER, GROUP_HEADING, UNIT_ROLES, column_role, header_roles
 from .layout import Span, joined
 from .units import reads_as_units
-
-UNIT_ROLES = ("lead", "responsible", "support")
 
 _TIME_START = re.compile(r"(?:19|20)\d{2}年|长期|持续|常态化|每年|逐年|20\d{2}[—\-－至]")
 # What ends a row, right before the next row's number: its time cell, or a unit name after
@@ -32,7 +30,6 @@ _UNIT_ENDS = ("厅", "局", "委", "办", "政府", "部门", "单位", "中心"
 _NUMBER = re.compile(r"\d+")
 
 
-_GROUP = re.compile(r"[一二三四五六七八九十]{1,3}[、.]|（[一二三四五六七八九十]{1,3}）|第[一二三四五六七八九十]{1,3}[部分章节类组]")
 _ROW_NUMBER = re.compile(r"(\d{1,3}(?:[.．]\d{1,2})*)[.、]?|[（(](\d{1,2})[）)]")
 
 
@@ -72,7 +69,7 @@ class TableReader:
             if len(filled) > 2:
                 return
             heading = "".join(texts[k] for k in filled)
-            if _GROUP.match(heading) or not re.search(r"\d", heading):
+            if GROUP_HEADING.match(heading) or not re.search(r"\d", heading):
                 self.group = heading  # 一、稳增长 in the number column, merged across the row
             elif self.rows:  # a line of the row above that the page set apart (新增学位810个)
                 self._continue(self.rows[-1], {"task": number})
