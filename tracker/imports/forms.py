@@ -33,15 +33,14 @@ def within_text_limit(form, field) -> None:
         raise ValidationError(f"粘贴的文本共 {len(field.data):,} 字，超过上限 {limit:,} 字，请拆分后分别导入。")
 
 
-def written_number(value: str | None) -> str | None:
-    """A 文号 as typed, in the form it is stored (〔〕, ASCII digits), or None when blank."""
-    text = squeeze(value or "")
-    return canonical_number(text) if text else None
+def typed_number(value: str | None) -> str | None:
+    """A 文号 as typed, in the form it is stored (〔〕, ASCII digits); None when blank or no 文号."""
+    number = canonical_number(squeeze(value or ""))
+    return number if NUMBER_LINE.match(number) else None
 
 
 def a_document_number(form, field) -> None:
-    number = written_number(field.data)
-    if number and not NUMBER_LINE.match(number):
+    if squeeze(field.data or "") and typed_number(field.data) is None:
         raise ValidationError("文号格式不正确，应如“浙政办发〔2026〕9号”")
 
 

@@ -32,14 +32,13 @@ from tracker.operations.importing import (
     recheck,
 )
 from tracker.parsing import ParsedDocument
-from tracker.parsing.documents import NUMBER_LINE
 from tracker.parsing.units import split_units
 from tracker.sources import SUPPORTED, Extracted, Limits, read_document
 from tracker.tasks.forms import AddTaskForm
 from tracker.tasks.routes import withdrawal_page
 
 from . import preview
-from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm, written_number
+from .forms import UNIT_LIST_MAX, ConfirmForm, UploadForm, typed_number
 from .jobs import ImportJobs, JobState, Progress
 
 bp = Blueprint("imports", __name__, url_prefix="/imports")
@@ -256,9 +255,9 @@ def _reviewed_plan(document_form, parsed_jobs: dict[str, list]) -> tuple[Documen
     plan.tasks = drafts_from(parsed) if signed.as_parsed else _drafts(document_form)
     document_form.job = signed  # kept for showing the form again
     revise = {"new": False, "revise": True}.get(document_form.revise.data)
-    typed = written_number(document_form.number.data) if plan.number is None else None
+    typed = typed_number(document_form.number.data) if plan.number is None else None
     document_form.number_met = None
-    if typed and NUMBER_LINE.match(typed):
+    if typed:
         reviewed_against = plan.existing_id
         plan.number = typed
         compare(plan, revise)
