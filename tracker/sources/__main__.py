@@ -69,10 +69,8 @@ def read(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], 
         from tracker.sources.sheets import xls_text, xlsx_text
         return (xlsx_text if suffix == ".xlsx" else xls_text)(name, data, limits)
     if suffix in ocr.IMAGE_SUFFIXES:
-        lines = Lines(name, limits)
         scanned()
-        ocr.image_text(name, data, limits, lines.add, progress)
-        return lines
+        return ocr.image_text(name, data, limits, progress)
     return pdf_text(name, data, limits, progress, scanned)
 
 

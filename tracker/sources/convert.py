@@ -54,7 +54,8 @@ def converted(name: str, data: bytes, limits: Limits) -> tuple[str, bytes]:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise SourceError(f"文件过大或过于复杂：{name} 转换超过 {limits.timeout} 秒（TRACKER_EXTRACT_TIMEOUT）") from None
+            raise SourceError(f"文件过大或过于复杂：{name} 转换超过 {limits.timeout} 秒"
+                              "（TRACKER_EXTRACT_TIMEOUT）") from None
         made = work / "out" / f"source.{target}"
         if process.returncode != 0 or not made.is_file() or made.stat().st_size == 0:
             raise SourceError(f"无法读取 {suffix} 文件：{name}（文件已损坏或不是 Word/WPS 文件）")

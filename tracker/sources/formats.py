@@ -1,4 +1,5 @@
-"""Text of .docx and .pdf files (and the zip checks .ofd shares), read inside the extraction worker (`python -m tracker.sources`).
+"""Text of .docx and .pdf files (and the zip checks .ofd and .xlsx share), read inside the
+extraction worker (`python -m tracker.sources`).
 
 Tables become one line per row with tab-separated cells, which the parser reads as
 work-list rows. Every cap of `Limits` that can be checked before the costly part is

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from tracker.sources.formats import Lines
 from tracker.sources.limits import Limits, SourceError
 
 DPI = 200  # a scan's usual resolution; PP-OCR reads 10.5 pt text well from it
@@ -106,15 +107,16 @@ def _frames(name: str, image: Any, frames: int) -> Iterator[Any]:
         yield image
 
 
-def image_text(name: str, data: bytes, limits: Limits, add: Callable[[str, float], None],
-               progress: Callable[[int, int], None]) -> None:
-    """Recognise every page of an image file, giving each line and its confidence to `add`."""
+def image_text(name: str, data: bytes, limits: Limits, progress: Callable[[int, int], None]) -> Lines:
+    """The lines of every page of an image file, with their confidence."""
+    lines = Lines(name, limits)
     frames, pages = image_pages(name, data, limits)
     progress(0, frames)
     for number, page in enumerate(pages, 1):
         for line in recognise(page):
-            add(line.text, line.confidence)
+            lines.add(line.text, line.confidence)
         progress(number, frames)
+    return lines
 
 
 class PdfPages:
