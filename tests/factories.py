@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -110,6 +111,20 @@ def upload(client, name: str = "plan.txt", data: bytes | None = None):
     page = client.get("/imports/new")
     return client.post("/imports/new", data={"csrf_token": csrf_token(page.text), "file": (io.BytesIO(data), name)},
                        content_type="multipart/form-data")
+
+
+def preview_of(client, name: str, data: bytes) -> str:
+    """The preview page of an upload, waiting for its reading job (a scan takes seconds)."""
+    response = upload(client, name, data)
+    if response.status_code == 302:  # still reading: its progress page, until the preview
+        job, deadline = response.headers["Location"], time.monotonic() + 60
+        response = client.get(job)
+        while "本页每 2 秒自动刷新" in response.text:
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+            response = client.get(job)
+    assert response.status_code == 200
+    return response.text
 
 
 def preview_fields(html: str) -> dict[str, str]:

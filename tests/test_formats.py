@@ -15,7 +15,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select, text
 
 from tests.conftest import make_app
-from tests.factories import login_supervisor, preview_fields, upload
+from tests.factories import login_supervisor, preview_fields, preview_of
 from tests.factories import rows as count
 from tests.formats import EXPECTED, NOTICE, doc_of, docx_of, ofd_of, page_images, png_of, printed_lines, scanned_pdf_of
 from tracker.extensions import db
@@ -166,7 +166,7 @@ def test_broken_files_get_a_clear_message_and_store_nothing(app, runner, client,
     result = runner.invoke(args=["import", str(path)])
     assert result.exit_code != 0 and message in result.output
     login_supervisor(auth)
-    assert message in _preview(client, name, data)
+    assert message in preview_of(client, name, data)
     assert count(app, Document) == 0 and count(app, Task) == 0
 
 
@@ -193,24 +193,10 @@ def test_two_conversions_at_once_do_not_collide(files):
     assert all(isinstance(r, bytes) and r[:2] == b"PK" for r in results), results
 
 
-def _preview(client, name: str, data: bytes) -> str:
-    """The preview page of an upload, waiting for its reading job (a scan takes seconds)."""
-    response = upload(client, name, data)
-    if response.status_code == 302:  # still reading: its progress page, until the preview
-        job, deadline = response.headers["Location"], time.monotonic() + 60
-        response = client.get(job)
-        while "本页每 2 秒自动刷新" in response.text:
-            assert time.monotonic() < deadline
-            time.sleep(0.5)
-            response = client.get(job)
-    assert response.status_code == 200
-    return response.text
-
-
 @pytest.mark.parametrize("name", ["notice.ofd", "notice-scan.pdf", "notice.doc"])
 def test_the_web_upload_reads_every_format(app, client, auth, files, name):
     login_supervisor(auth)
-    page = _preview(client, name, files[name])
+    page = preview_of(client, name, files[name])
     scanned = name.endswith(".pdf")
     assert ("文字识别结果，请核对" in page) == scanned
     assert ("识别置信度" in page) == scanned

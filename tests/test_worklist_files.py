@@ -10,8 +10,7 @@ import subprocess
 import pytest
 from sqlalchemy import select
 
-from tests.factories import login_supervisor, preview_fields
-from tests.test_formats import _preview
+from tests.factories import login_supervisor, preview_fields, preview_of
 from tests.worklists import (
     ITEMS,
     NUMBER,
@@ -116,7 +115,7 @@ def test_a_typed_table_with_group_headings_between_its_rows():
 @SHAPES
 def test_the_web_upload_previews_and_imports_each_shape(app, client, auth, name, build, time, leader):
     login_supervisor(auth)
-    page = _preview(client, name, build())
+    page = preview_of(client, name, build())
     assert "一、稳增长/1" in page and ('value="张三"' in page) == leader
     response = client.post("/imports/confirm", data=preview_fields(page))
     assert response.status_code == 302
@@ -154,7 +153,7 @@ def _numberless_list() -> bytes:
 
 def test_a_supervisor_types_the_number_the_file_does_not_hold(app, client, auth):
     login_supervisor(auth)
-    page = _preview(client, "list.docx", _numberless_list())
+    page = preview_of(client, "list.docx", _numberless_list())
     assert "文件中未识别到，可补填" in page
     fields = preview_fields(page)
     fields["documents-0-number"] = "某政办发〔2026〕"  # no serial number
@@ -170,7 +169,7 @@ def test_a_typed_number_of_a_stored_document_is_shown_as_its_revision_first(app,
     path.write_bytes(grouped_docx())
     assert runner.invoke(args=["import", str(path)]).exit_code == 0
     login_supervisor(auth)
-    fields = preview_fields(_preview(client, "list.docx", _numberless_list()))
+    fields = preview_fields(preview_of(client, "list.docx", _numberless_list()))
     fields["documents-0-number"] = NUMBER
     fields["documents-0-tasks-0-lead"] = "市商务局"  # a correction, so that there is a revision to import
     again = client.post("/imports/confirm", data=fields)
