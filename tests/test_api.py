@@ -222,6 +222,25 @@ def test_a_report_is_stored_and_a_stale_version_refused(app, client, ledger):
     assert state(app, task_id) == stored
 
 
+def test_a_note_needs_no_version(app, client, ledger):
+    """A report that sets no status changes no field: it is taken without the task's version,
+    even one read before another report (a stale version with a status is still 409)."""
+    task_id, headers = ledger["lead"][1], bearer(ledger["tokens"]["dept"])
+    version = state(app, task_id)["version"]
+    note = client.post(f"/api/v1/tasks/{task_id}/reports", headers=headers, json={"text": "已召开推进会。"})
+    assert note.status_code == 201 and note.json["entry"]["text"] == "已召开推进会。"
+    done = client.post(f"/api/v1/tasks/{task_id}/reports", headers=headers,
+                       json={"text": "已完成。", "status": "done", "version": version})
+    assert done.status_code == 201
+    stale_note = client.post(f"/api/v1/tasks/{task_id}/reports", headers=headers,
+                             json={"text": "补充说明。", "version": version})
+    assert stale_note.status_code == 201 and stale_note.json["task"]["status"] == "done"
+    stale_status = client.post(f"/api/v1/tasks/{task_id}/reports", headers=headers,
+                               json={"text": "改回推进中。", "status": "in_progress", "version": version})
+    assert stale_status.status_code == 409
+    assert [entry[3] for entry in state(app, task_id)["journal"]] == ["已召开推进会。", "已完成。", "补充说明。"]
+
+
 def test_a_supporting_unit_reports_but_cannot_set_the_status(app, client, ledger):
     task_id, headers = ledger["support"][0], bearer(ledger["tokens"]["dept"])  # MINE supports, not started
     version = state(app, task_id)["version"]
@@ -240,7 +259,7 @@ def test_a_supporting_unit_reports_but_cannot_set_the_status(app, client, ledger
     ({"text": "   ", "version": 1}, "请填写进展情况"),
     ({"text": 5, "version": 1}, "请填写进展情况"),
     ({"text": "进展", "status": "finished", "version": 1}, "状态（status）无效"),
-    ({"text": "进展"}, "版本号"),
+    ({"text": "进展", "status": "done"}, "版本号"),
     ({"text": "进展", "version": "1"}, "版本号"),
     ({"text": "进展", "version": True}, "版本号"),
     ({"text": "很长" * 2501, "version": 1}, "不能超过 5000 个字符"),

@@ -38,12 +38,17 @@ def test_wrong_credentials_same_message(auth, username, password):
     assert "用户名或密码错误" in response.text
 
 
-def test_disabled_account_refused(app, auth):
+def test_disabled_account_is_told_after_the_right_password(app, auth, client):
     auth.create()
     with app.app_context():
         db.session.scalar(select(User)).active = False
         db.session.commit()
-    assert "用户名或密码错误" in auth.login().text
+    page = auth.login()
+    assert "账号已停用，请联系管理员" in page.text and "用户名或密码错误" not in page.text
+    assert client.get("/").status_code == 302  # not logged in
+    # A wrong password tells nothing of the account.
+    wrong = auth.login(password="wrong password")
+    assert "用户名或密码错误" in wrong.text and "停用" not in wrong.text
 
 
 def test_login_without_csrf_token_is_refused(client, auth):

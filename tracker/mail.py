@@ -36,7 +36,7 @@ def send_mail(to: list[str], subject: str, text: str, html: str | None = None, *
     message = EmailMessage()
     message["From"] = formataddr(("督查督办台账", config["MAIL_SENDER"]))
     message["To"] = ", ".join(to)
-    message["Subject"] = subject
+    message["Subject"] = one_line(subject)
     message["Date"] = formatdate(localtime=True)
     domain = config["MAIL_SENDER"].rpartition("@")[2] or "localhost"
     message["Message-ID"] = f"<{message_id or uuid.uuid4().hex}@{domain}>"
@@ -53,6 +53,12 @@ def send_mail(to: list[str], subject: str, text: str, html: str | None = None, *
             smtp.send_message(message)
     except (OSError, smtplib.SMTPException) as exc:
         raise MailError(f"{type(exc).__name__}: {exc}") from exc
+
+
+def one_line(text: str) -> str:
+    """`text` as a header holds it: its lines joined by a space (a line break in a header is
+    refused, and a task's text or a document's title may hold several)."""
+    return " ".join(text.split())
 
 
 def _connect(config) -> smtplib.SMTP:

@@ -12,7 +12,11 @@ CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def strip_controls(value: object) -> object:
-    return CONTROLS.sub("", value) if isinstance(value, str) else value
+    """Typed text without control characters, its line breaks stored as LF: a browser sends
+    a text area's line breaks as CRLF, and a text sent back unchanged must compare equal."""
+    if not isinstance(value, str):
+        return value
+    return CONTROLS.sub("", value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def search_text(value: str | None, limit: int = 100) -> str | None:

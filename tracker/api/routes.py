@@ -144,7 +144,8 @@ def task(task_id: int):
 @bp.post("/tasks/<int:task_id>/reports")
 def report(task_id: int):
     """A unit's report, by the rules of the task page's form (`progress.report_progress`):
-    `{"text": …, "status": … (the lead unit's), "version": … (the task's, as read)}`."""
+    `{"text": …, "status": … (the lead unit's), "version": … (the task's, as read; needed with
+    a status only)}`."""
     caller, task = g.caller, _visible(task_id)
     if caller.is_supervisor:
         abort(403, description="只有承办单位可以报告进展。")
@@ -158,10 +159,14 @@ def report(task_id: int):
         abort(400, description=f"进展情况不能超过 {TEXT_MAX} 个字符。")
     if status is not None and status not in STATUS_LABELS:
         abort(400, description=f"状态（status）无效，应为 {'、'.join(progress.DEPARTMENT_STATUSES)} 之一。")
-    if not isinstance(version, int) or isinstance(version, bool):
-        abort(400, description="请提供读取任务时得到的版本号（version，整数）。")
+    # A note changes no field of the task, so it cannot overwrite anything: only a status
+    # is checked against the version the caller read.
+    if status is not None and version is None:
+        abort(400, description="更改状态时请提供读取任务时得到的版本号（version，整数）。")
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        abort(400, description="版本号（version）应为整数。")
     try:
-        entry = progress.report_progress(task, caller, text, status, version)
+        entry = progress.report_progress(task, caller, text, status, version if status is not None else None)
         record("api_report", f"task {task.id}", f"{entry.status}：{entry.text[:200]}", user=caller)
         db.session.commit()
     except progress.StaleTask as exc:

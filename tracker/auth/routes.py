@@ -13,6 +13,7 @@ from tracker.extensions import db
 from tracker.operations import audit, throttle
 from tracker.operations.users import (
     MIN_PASSWORD_LENGTH,
+    AccountDisabled,
     UserError,
     authenticate,
     change_password,
@@ -47,9 +48,15 @@ def login():
         if wait is not None:
             spend_password_check(form.password.data)
             return _throttled(form, username, wait)
-        user = authenticate(username, form.password.data)
+        try:
+            user = authenticate(username, form.password.data)
+        except AccountDisabled as exc:
+            audit.record("login_disabled", username=username)
+            db.session.commit()
+            flash(str(exc), "danger")
+            return render_template("auth/login.html", form=form), 200
         if user is None:
-            # One message for an unknown user, a wrong password and a disabled account.
+            # One message for an unknown user and a wrong password.
             throttle.record_failure(username, address)
             audit.record("login_failed", username=username)
             db.session.commit()

@@ -88,6 +88,11 @@ class Task(db.Model):
         self.assignments.append(TaskUnit(unit=unit, role=role, position=len(self.assignments)))
 
     @property
+    def first_line(self) -> str:
+        """The text's first non-empty line: what lists, titles and mail subjects show."""
+        return next((line.strip() for line in self.text.splitlines() if line.strip()), "")
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS[self.status]
 

@@ -14,7 +14,8 @@ from tracker.models import AuditEvent, User
 
 # The audit log's actions, as the page names them; an action missing here shows as recorded.
 ACTION_LABELS = {
-    "login": "登录", "login_failed": "登录失败", "login_throttled": "登录受限", "logout": "退出登录",
+    "login": "登录", "login_failed": "登录失败", "login_disabled": "已停用账号登录", "login_throttled": "登录受限",
+    "logout": "退出登录",
     "password_change": "修改密码", "settings": "修改个人设置",
     "user_create": "创建用户", "user_update": "修改用户", "user_deactivate": "停用用户", "user_reactivate": "启用用户",
     "password_reset": "重置密码",

@@ -32,7 +32,7 @@ def _day(day: date) -> str:
 
 
 def first_line(task: Task, length: int = 80) -> str:
-    line = task.text.split("\n")[0]
+    line = task.first_line
     return line if len(line) <= length else line[:length - 1] + "…"
 
 

@@ -181,7 +181,7 @@ def urge(task: Task, user: User, today: date) -> Urged:
             db.session.flush()  # claimed before the mail goes
         log.attempts += 1
         try:
-            send_mail(unit.email_list(), f"【督办提醒】{task.document.label}：{task.text[:30]}",
+            send_mail(unit.email_list(), f"【督办提醒】{task.document.label}：{task.first_line[:30]}",
                       render_template("mail/urge.txt", task=task, unit=unit, today=today,
                                       link=external_url("tasks.task", task_id=task.id)),
                       message_id=f"tracker-reminder-{log.id}")

@@ -136,14 +136,27 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.role, User.username)))
 
 
+class AccountDisabled(UserError):
+    """The right password of a deactivated account: the person is told, so that they call
+    the office instead of trying again (a wrong password still says nothing of the account)."""
+
+    def __init__(self) -> None:
+        super().__init__("账号已停用，请联系管理员。")
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The active account called `username` if `password` is its password. One password hash is
-    checked whatever the name, so the time taken does not tell which names exist."""
+    """The active account called `username` if `password` is its password; AccountDisabled
+    for a deactivated one's right password. One password hash is checked whatever the name,
+    so the time taken does not tell which names exist."""
     user = db.session.scalar(select(User).where(User.username == username))
-    if user is None or not user.active:
+    if user is None:
         spend_password_check(password)
         return None
-    return user if user.check_password(password) else None
+    if not user.check_password(password):
+        return None
+    if not user.active:
+        raise AccountDisabled()
+    return user
 
 
 def spend_password_check(password: str) -> None:

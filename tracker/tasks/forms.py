@@ -1,9 +1,11 @@
+from __future__ import annotations
+
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from tracker.forms import BaseForm
-from tracker.models import MAX_ID, Unit
+from tracker.models import MAX_ID, Task, Unit
 from tracker.operations import task_edits
 from tracker.operations.progress import status_choices
 from tracker.parsing.units import split_units
@@ -68,6 +70,16 @@ class TaskFieldsForm(BaseForm):
 class EditTaskForm(TaskFieldsForm):
     version = IntegerField(validators=[InputRequired(), NumberRange(min=0, max=MAX_ID)])
     submit = SubmitField("保存修改")
+
+    @classmethod
+    def of(cls, task: Task) -> EditTaskForm:
+        """The form pre-filled with the task as it is, units as a person types them (A、B):
+        sent back unchanged, it changes nothing. (Not `obj=task`: WTForms would take the
+        task's `leads` method for the field.)"""
+        return cls(formdata=None, data={
+            "text": task.text, "deadline": task.deadline, "deadline_text": task.deadline_text or "",
+            "leads": "、".join(u.name for u in task.leads()), "supports": "、".join(u.name for u in task.supports()),
+            "version": task.version})
 
 
 class AddTaskForm(TaskFieldsForm):

@@ -6,6 +6,8 @@ A department sees and changes only the tasks its unit is assigned to: any other 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote
 
 from flask import (
@@ -118,8 +120,7 @@ def _task_page(task: Task, status: int = 200, **forms):
         send_back=forms.get("send_back") or SendBackForm(formdata=None),
         extension=forms.get("extension") or ExtensionForm(formdata=None),
         decision=forms.get("decision") or DecisionForm(formdata=None), urge=UrgeForm(formdata=None),
-        edit=forms.get("edit") or EditTaskForm(formdata=None, obj=task, leads="、".join(u.name for u in task.leads()),
-                                               supports="、".join(u.name for u in task.supports())),
+        edit=forms.get("edit") or EditTaskForm.of(task),
         withdraw_url=url_for("tasks.withdraw", task_id=task.id),
         unit_names=task_edits.unit_names() if current_user.is_supervisor else [], kinds=REPORT_KIND_LABELS,
         pending=progress.pending_extension(task), journal=list(reversed(task.reports)),
@@ -127,13 +128,14 @@ def _task_page(task: Task, status: int = 200, **forms):
         roles=ROLE_LABELS), status
 
 
-def _carry_out(task: Task, form_name: str, form, step):
-    """Validate `form`, do `step()`, commit; on refusal show the page again with the form
-    as filled in and the reason, and change nothing."""
+def _carry_out(task: Task, form_name: str, form, step, done: str | Callable[[Any], str]):
+    """Validate `form`, do `step()`, commit and say `done` (a message, or one made of what the
+    step returned); on refusal show the page again with the form as filled in and the
+    reason, and change nothing."""
     if not form.validate_on_submit():
         return _task_page(task, 422, **{form_name: form})
     try:
-        step()
+        outcome = step()
         db.session.commit()
     except (progress.ProgressError, task_edits.UnitNotFound) as exc:
         db.session.rollback()
@@ -145,7 +147,7 @@ def _carry_out(task: Task, form_name: str, form, step):
         db.session.rollback()
         flash("任务在您提交的同时已被他人更新，您的内容未保存；请查看最新进展后重新提交。", "danger")
         return _refused_as_stale(task, form_name, form)
-    flash("已保存。", "info")
+    flash(done if isinstance(done, str) else done(outcome), "info")
     return redirect(url_for("tasks.task", task_id=task.id))
 
 
@@ -168,7 +170,7 @@ def report(task_id: int):
         del form.status
     status = form.status.data if form.status is not None else None  # WTForms leaves a deleted field as None
     return _carry_out(task, "report", form, lambda: progress.report_progress(
-        task, current_user, form.text.data or "", status, form.version.data))
+        task, current_user, form.text.data or "", status, form.version.data), "进展已报告，督查室可在进展记录中看到。")
 
 
 @bp.route("/<int:task_id>/confirm", methods=["POST"])
@@ -176,7 +178,8 @@ def report(task_id: int):
 def confirm(task_id: int):
     task = _visible_task(task_id)
     form = ConfirmDoneForm()
-    return _carry_out(task, "confirm", form, lambda: progress.confirm_done(task, current_user, form.text.data or ""))
+    return _carry_out(task, "confirm", form, lambda: progress.confirm_done(
+        task, current_user, form.text.data or ""), "已确认办结。")
 
 
 @bp.route("/<int:task_id>/send-back", methods=["POST"])
@@ -184,7 +187,8 @@ def confirm(task_id: int):
 def send_back(task_id: int):
     task = _visible_task(task_id)
     form = SendBackForm()
-    return _carry_out(task, "send_back", form, lambda: progress.send_back(task, current_user, form.reason.data or ""))
+    return _carry_out(task, "send_back", form, lambda: progress.send_back(
+        task, current_user, form.reason.data or ""), "已退回重办，任务回到“推进中”。")
 
 
 @bp.route("/<int:task_id>/edit", methods=["POST"])
@@ -195,7 +199,11 @@ def edit(task_id: int):
     form = EditTaskForm()
     return _carry_out(task, "edit", form, lambda: task_edits.edit_task(
         task, current_user, form.version.data, form.text.data.strip(), form.deadline.data,
-        (form.deadline_text.data or "").strip() or None, *form.named_units()))
+        (form.deadline_text.data or "").strip() or None, *form.named_units()), _edited)
+
+
+def _edited(changes: list[str]) -> str:
+    return "已保存修改：" + "；".join(change.partition("：")[0] for change in changes) + "。" if changes else "未作修改。"
 
 
 @bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"])
@@ -258,7 +266,7 @@ def extension(task_id: int):
         abort(403)
     form = ExtensionForm()
     return _carry_out(task, "extension", form, lambda: progress.request_extension(
-        task, current_user, form.deadline.data, form.reason.data or ""))
+        task, current_user, form.deadline.data, form.reason.data or ""), "延期申请已提交，等待督查室审批。")
 
 
 @bp.route("/<int:task_id>/extension/decide", methods=["POST"])
@@ -268,4 +276,5 @@ def decide(task_id: int):
     form = DecisionForm()
     pending = progress.pending_extension(task) or abort(404)
     return _carry_out(task, "decision", form, lambda: progress.decide_extension(
-        pending, current_user, bool(form.approve.data), form.reason.data or ""))
+        pending, current_user, bool(form.approve.data), form.reason.data or ""),
+        lambda request: "已同意延期，完成时限已更新。" if request.state == "approved" else "已不同意延期。")
