@@ -39,7 +39,7 @@ def test_a_department_reports_and_the_supervisor_sees_it(app, tmp_path):
         page.select_option("#status", "in_progress")
         page.fill("#text", "平台已完成招标，进入建设阶段。")
         page.click("input[value='提交进展']")
-        page.wait_for_selector("text=已保存。")
+        page.wait_for_selector("text=进展已报告")
         assert page.locator("dt:has-text('状态') + dd").first.inner_text() == "推进中"
         assert "平台已完成招标，进入建设阶段。" in page.locator("ol.journal").inner_text()
         page.click("button:has-text('退出')")
