@@ -29,8 +29,9 @@ def test_bulletin_docx(app, client, auth):
     assert "本期完成任务 3 项" in text
     ranking = [[cell.text for cell in row.cells] for row in doc.tables[0].rows]
     assert ranking[0][:2] == ["名次", "单位"]
-    assert ranking[1:] == [["1", A, "4", "3", "2", "75.0%", "50.0%", "1"],
-                           ["2", B, "2", "1", "1", "50.0%", "50.0%", "0"],
+    # B has no overdue lead task: it ranks above A, whose rates are higher but one task is overdue.
+    assert ranking[1:] == [["1", B, "2", "1", "1", "50.0%", "50.0%", "0"],
+                           ["2", A, "4", "3", "2", "75.0%", "50.0%", "1"],
                            ["3", EVIL, "1", "0", "0", "0.0%", "0.0%", "1"]]
     assert f"{A}（1 项）" in text and f"{EVIL}（1 项）" in text
     overdue = [[c.text for c in row.cells] for table in doc.tables[1:3] for row in table.rows[1:]]

@@ -115,18 +115,35 @@ def test_ranking_counts_approved_extension_and_office_time_zone(app, ledger):
     """Task 3 finished after its original deadline but before the approved new one: on time.
     Task 1 was reported done on its deadline in UTC, the next day in the office: late. Task 2's
     later report did not set the status again: finished on T-25, on time."""
-    ranking = figures(app, overview.unit_ranking, ledger.today, 7)
-    assert [u.name for u in ranking] == [A, B, EVIL]
-    a = ranking[0].lead
-    assert (a.finish_rate, a.on_time_rate) == (0.75, 0.5)
-    assert (ranking[1].lead.finish_rate, ranking[1].lead.on_time_rate) == (0.5, 0.5)
-    assert ranking[2].lead.on_time_rate == 0
+    ranking = {u.name: u.lead for u in figures(app, overview.unit_ranking, ledger.today, 7)}
+    assert (ranking[A].finish_rate, ranking[A].on_time_rate) == (0.75, 0.5)
+    assert (ranking[B].finish_rate, ranking[B].on_time_rate) == (0.5, 0.5)
+    assert ranking[EVIL].on_time_rate == 0
     with app.test_request_context():
         _, finished = overview.finished_tasks(ledger.today - timedelta(days=60), ledger.today, 10)
     on = {task.id: when for task, when in finished}
     assert on[ledger.tasks[0]] == ledger.today - timedelta(days=10)
     assert on[ledger.tasks[1]] == ledger.today - timedelta(days=25)
     assert on[ledger.tasks[2]] == ledger.today - timedelta(days=8)
+
+
+def test_ranking_leaves_out_collectives_and_puts_overdue_units_last(app, ledger):
+    """B has no overdue lead task and ranks first although A's 按期办结率 is the same and its
+    办结率 higher; A and EVIL have one overdue each, A's rates are better. A collective that
+    finished all it leads on time is nobody to rank, nor is a unit that only supports."""
+    with app.app_context(), db.session.no_autoflush:
+        doc, evil = db.session.get(Document, ledger.d2), db.session.get(Unit, ledger.evil)
+        task = Task(document=doc, seq=9, text="全部按期", status="closed")
+        task.assign(Unit(name="各市、县（市、区）政府", kind="collective"), "lead")
+        task.assign(Unit(name="省统计局"), "support")
+        late = Task(document=doc, seq=10, text="又逾期", deadline=ledger.today - timedelta(days=3))
+        late.assign(evil, "lead")
+        db.session.add_all([task, late])
+        db.session.commit()
+    ranking = figures(app, overview.unit_ranking, ledger.today, 7)
+    assert [u.name for u in ranking] == [B, A, EVIL]
+    assert [u.lead.overdue for u in ranking] == [0, 1, 2]
+    assert "各市、县（市、区）政府" in {u.name for u in figures(app, overview.by_unit, ledger.today, 7)}
 
 
 def test_as_of_a_past_date(app, ledger):

@@ -34,7 +34,7 @@ def index():
         "main/overview.html", as_of=as_of, today=today, days=days, columns=COLUMNS,
         totals=overview.totals(as_of, days), document_count=overview.document_count(), documents=documents,
         units=units, ranking=overview.rank_units(units), links=overview.figure_links(as_of, today, days),
-        charts=_charts(as_of, documents, units))
+        charts=_charts(as_of, documents, units), chart_rows=CHART_ROWS)
 
 
 EARLIEST = date(1900, 1, 1)
@@ -50,10 +50,11 @@ def as_of_date(value: str | None, today: date) -> date:
 
 
 def _charts(as_of: date, documents: list[overview.DocumentRow], units: list[overview.UnitRow]) -> dict:
-    overdue = sorted((u for u in units if u.lead.overdue), key=lambda u: (-u.lead.overdue, u.name))[:CHART_ROWS]
+    overdue = sorted((u for u in units if u.lead.overdue and u.kind != "collective"),
+                     key=lambda u: (-u.lead.overdue, u.name))[:CHART_ROWS]
     return {
         "status": charts.stacked_bars(
-            "各文件任务状态", [(d.label, [d.figures.closed, d.figures.done, d.figures.in_progress, d.figures.not_started])
+            "各文件任务数（按状态）", [(d.label, [d.figures.closed, d.figures.done, d.figures.in_progress, d.figures.not_started])
                         for d in documents[:CHART_ROWS]], STATUS_SERIES),
         "overdue": charts.bars("各单位牵头逾期任务", [(u.name, u.lead.overdue) for u in overdue]),
         "months": charts.columns("每月完成任务数", [(start.strftime("%Y-%m"), n)

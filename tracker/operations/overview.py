@@ -70,6 +70,7 @@ class UnitRow:
     id: int
     name: str
     needs_review: bool
+    kind: str
     lead: Figures = field(default_factory=Figures)
     support: Figures = field(default_factory=Figures)
 
@@ -141,21 +142,25 @@ def by_document(as_of: date, days: int, limit: int = 30) -> list[DocumentRow]:
 def by_unit(as_of: date, days: int) -> list[UnitRow]:
     """Every unit with tasks, its figures as lead and as support, by name."""
     names = tuple(name for name in FIGURES if name != "unassigned")
-    query = (_current(select(Unit.id, Unit.name, Unit.needs_review, TaskUnit.role,
+    query = (_current(select(Unit.id, Unit.name, Unit.needs_review, Unit.kind, TaskUnit.role,
                                  *_counts(as_of, days, names)).select_from(Task))
              .join(TaskUnit, TaskUnit.task_id == Task.id).join(Unit, Unit.id == TaskUnit.unit_id)
-             .group_by(Unit.id, Unit.name, Unit.needs_review, TaskUnit.role))
+             .group_by(Unit.id, Unit.name, Unit.needs_review, Unit.kind, TaskUnit.role))
     units: dict[int, dict] = {}
     for row in db.session.execute(query):
-        unit = units.setdefault(row.id, {"id": row.id, "name": row.name, "needs_review": row.needs_review})
+        unit = units.setdefault(row.id, {"id": row.id, "name": row.name, "needs_review": row.needs_review,
+                                         "kind": row.kind})
         unit[row.role] = _figures(row, names)
     return sorted((UnitRow(**unit) for unit in units.values()), key=lambda unit: unit.name)
 
 
 def rank_units(units: list[UnitRow]) -> list[UnitRow]:
-    """The units that lead tasks, best first: by 按期办结率, then 办结率, then fewest overdue."""
-    return sorted((unit for unit in units if unit.lead.tasks),
-                  key=lambda unit: (-unit.lead.on_time_rate, -unit.lead.finish_rate, unit.lead.overdue, unit.name))
+    """The units that lead tasks, best first. A collective (各市、县（市、区）政府) is nobody to
+    rank, and a unit with overdue lead tasks ranks below every unit without, the more overdue
+    the lower, whatever its rates; then by 按期办结率, 办结率 and name."""
+    return sorted((unit for unit in units if unit.lead.tasks and unit.kind != "collective"),
+                  key=lambda unit: (unit.lead.overdue > 0, unit.lead.overdue, -unit.lead.on_time_rate,
+                                    -unit.lead.finish_rate, unit.name))
 
 
 def unit_ranking(as_of: date, days: int) -> list[UnitRow]:
