@@ -5,18 +5,20 @@ from __future__ import annotations
 import html
 import re
 import uuid
+from contextlib import contextmanager
 from datetime import date, timedelta
 from types import SimpleNamespace
 
 import pytest
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from tests.conftest import AuthActions, csrf_token
 from tracker.clock import office_today
 from tracker.extensions import db
 from tracker.models import Document, ExtensionRequest, Task, Unit, User
 from tracker.operations import progress
+from tracker.operations.task_lists import Filters, unit_tasks
 from tracker.operations.users import create_user
 
 PASSWORD = "password-123"
@@ -118,6 +120,19 @@ def post(client, task_id: int, action: str, **data):
 
 def task_links(page: str) -> list[int]:
     return [int(i) for i in re.findall(r'href="/tasks/(\d+)"', page)]
+
+
+@contextmanager
+def record_statements(statements: list[str]):
+    """Append the SQL of every statement the app's engine runs meanwhile to `statements`."""
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture
@@ -506,6 +521,27 @@ def test_pagination_50_a_page_keeps_the_filters(app):
     assert set(listed(client, "?role=support")) == set(support)
     # A page past the end shows the last one.
     assert task_links(client.get("/?role=lead&page=99").text) == lead[100:]
+
+
+def test_my_tasks_shows_each_tasks_latest_report_read_in_one_query(app, listing):
+    client, i = client_for(app, "shangwu"), listing.ids
+    latest = "平台已完成招标，进入建设阶段，预计年底前上线试运行，并组织有关单位开展验收和绩效评估工作，形成经验材料报督查室。"
+    report(client, i["overdue5"], "第一次报告。", "in_progress")
+    report(client, i["overdue5"], latest, "in_progress")
+    report(client, i["soon3"], "配合完成数据对接。")
+    page = client.get("/").text
+    rows = {task_links(row)[0]: row for row in re.findall(r'<tr class="task">(.*?)</tr>', page, re.S)}
+    shown = today(app).isoformat()
+    assert f"{shown}</span> {latest[:37]}..." in rows[i["overdue5"]]  # the first 40 characters, dated
+    assert "第一次报告" not in page and latest not in page
+    assert f"{shown}</span> 配合完成数据对接。" in rows[i["soon3"]]
+    assert 'data-label="最近报告"></td>' in rows[i["today"]]  # none yet
+    # The latest reports come with the page's rows: one statement reads progress_report.
+    statements = []
+    with app.test_request_context():
+        with record_statements(statements):
+            unit_tasks(Unit.lookup(db.session, MINE).id, Filters(), today(app), 7)
+    assert sum("progress_report" in statement for statement in statements) == 1
 
 
 def test_the_home_page_links_the_calendar_feed_once_issued(app, listing):

@@ -117,8 +117,9 @@ def create(client, name: str):
 
 
 def test_the_page_creates_a_token_shown_once(app, users):
+    assert "API 令牌" in logged_in(app, "sup").get("/").text  # linked from supervisors' top bar
     client = logged_in(app, "dept")
-    assert "API 令牌" in client.get("/").text  # linked from the top bar
+    assert "API 令牌" not in client.get("/").text  # departments reach the page by its address only
     assert "您还没有 API 令牌" in client.get("/tokens/").text
     response = create(client, "OA 系统")
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"

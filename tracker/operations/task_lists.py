@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.orm import load_only, selectinload
@@ -69,7 +69,7 @@ def _choice(value: str | None, allowed: tuple[str, ...]) -> str | None:
 class Row:
     task: Task
     role: str
-    last_report: datetime | None
+    last_report: ProgressReport | None  # the task's latest journal entry
 
 
 @dataclass
@@ -101,9 +101,10 @@ def unit_tasks(unit_id: int, filters: Filters, today: date, days: int) -> Listin
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(filters.page, 1), pages)
-    last_report = (select(func.max(ProgressReport.created_at)).where(ProgressReport.task_id == Task.id)
-                   .correlate(Task).scalar_subquery())
-    ordered = (query.add_columns(last_report)
+    latest = (select(ProgressReport.id).where(ProgressReport.task_id == Task.id)
+              .order_by(ProgressReport.created_at.desc(), ProgressReport.id.desc()).limit(1)
+              .correlate(Task).scalar_subquery())
+    ordered = (query.add_columns(ProgressReport).outerjoin(ProgressReport, ProgressReport.id == latest)
                .options(selectinload(Task.document), selectinload(Task.assignments).selectinload(TaskUnit.unit))
                .order_by(case((Task.overdue_clause(today), 0), else_=1), Task.deadline.is_(None), Task.deadline,
                          Task.id)

@@ -60,7 +60,7 @@ def my_tasks():
     today, days = office_today(), current_app.config["REMIND_DAYS"]
     listing = unit_tasks(current_user.unit_id, filters, today, days)
     return render_template("tasks/mine.html", listing=listing, filters=filters, today=today, days=days,
-                           roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS)
+                           roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS, kinds=REPORT_KIND_LABELS)
 
 
 @bp.route("/")
