@@ -116,7 +116,7 @@ def test_deactivate_logs_out_and_reactivate(app, client, admin):
     page = post(client, f"/admin/users/{uid}/active", f"/admin/users/{uid}", active="0")
     assert "已停用用户：zhang" in page.text and account(app, "zhang")[4] is False
     assert other.client.get("/").status_code == 302  # its open session ends
-    assert "用户名或密码错误" in other.login("zhang", "zhang-password").text
+    assert "账号已停用，请联系管理员" in other.login("zhang", "zhang-password").text
     assert "已停用" in client.get("/admin/users").text
     page = post(client, f"/admin/users/{uid}/active", f"/admin/users/{uid}", active="1")
     assert "已启用用户：zhang" in page.text

@@ -240,7 +240,9 @@ def test_every_refused_login_checks_one_password_hash(app, auth, hash_checks, us
             db.session.scalar(select(User)).active = False
             db.session.commit()
     name, password = username.split(" ")[0], "wrong password" if "wrong" in username else PASSWORD
-    assert "用户名或密码错误" in login(app.test_client(), name, password).text
+    # The right password of a deactivated account is told so; every other refusal says the same.
+    message = "账号已停用，请联系管理员" if username == "alice (deactivated)" else "用户名或密码错误"
+    assert message in login(app.test_client(), name, password).text
     assert hash_checks == [password]
 
 
