@@ -122,7 +122,8 @@ def test_merge_is_confirmed_on_screen_then_recorded(app, client, supervisor):
     # A searchable picker: typed or picked from the known units' names, resolved on the server.
     assert 'name="name" list="merge-targets"' in page.text and "<select" not in page.text
     datalist = re.search(r'<datalist id="merge-targets">(.*?)</datalist>', page.text, re.S).group(1)
-    assert re.findall(r'<option value="([^"]+)">', datalist) == ["省生态环境厅", "省财政厅"]
+    # By pinyin: sheng cai… before sheng sheng…
+    assert re.findall(r'<option value="([^"]+)">', datalist) == ["省财政厅", "省生态环境厅"]
     preview = client.get(f"/units/{new_id}/merge?name=省生态环境厅")
     assert preview.status_code == 200
     assert "将“省环保局”并入“省生态环境厅”" in preview.text

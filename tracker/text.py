@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
 
 from tracker.parsing.text import squeeze
 
@@ -29,3 +32,10 @@ def searchable(value: str | None) -> str:
     """A text as searches compare it: simplified characters, ASCII digits and Latin, full-width
     punctuation, no whitespace (a document in traditional characters is found by either script)."""
     return squeeze(value or "")
+
+
+@lru_cache(maxsize=4096)
+def pinyin_key(name: str) -> tuple[tuple[str, ...], str]:
+    """How lists of names are sorted: by their pinyin, syllable by syllable, toneless (财政厅
+    before 发展改革委), then by the name itself (homophones, names without Chinese)."""
+    return tuple(lazy_pinyin(name, style=Style.NORMAL)), name

@@ -330,7 +330,7 @@ def add_task(doc_id: int):
             db.session.commit()
             flash("已添加任务。", "info")
             return redirect(url_for("tasks.task", task_id=task.id))
-        except task_edits.UnitNotFound as exc:
+        except task_edits.UnitsUnresolved as exc:
             db.session.rollback()
             flash(str(exc), "danger")
     return _document_page(document_with_tasks(doc_id), form, 422)

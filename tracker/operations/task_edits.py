@@ -15,30 +15,48 @@ from tracker.extensions import db
 from tracker.models import Document, ProgressReport, Task, Unit, UnitAlias, User
 from tracker.models.base import utcnow
 from tracker.operations import audit
+from tracker.text import pinyin_key
 
 from .progress import StaleTask
-from .units import find_unit
+from .units import AmbiguousName, typed_unit
 
 
-class UnitNotFound(ValueError):
-    """Names the directory does not know (by name or alias)."""
+class UnitsUnresolved(ValueError):
+    """Names the directory does not know (by name, alias or short form), or that stand for
+    several units; the message (Chinese) lists them, with the candidates."""
 
-    def __init__(self, names: list[str]) -> None:
-        super().__init__(f"单位目录中没有：{'、'.join(names)}（请先在单位目录中添加，或使用目录中的名称、别名）")
+    def __init__(self, missing: list[str], ambiguous: list[AmbiguousName]) -> None:
+        reasons = [f"单位目录中没有：{'、'.join(missing)}（请先在单位目录中添加，或使用目录中的名称、别名）"] if missing else []
+        super().__init__("；".join(reasons + [str(error) for error in ambiguous]))
 
 
-def units_named(names: list[str]) -> list[Unit]:
-    """The directory's units for written names (canonical names or aliases), in order, once each."""
-    found = [(name, find_unit(name)) for name in names]
-    missing = [name for name, unit in found if unit is None]
-    if missing:
-        raise UnitNotFound(missing)
-    return list(dict.fromkeys(unit for _, unit in found))
+def units_named(*lists: list[str]) -> list[list[Unit]]:
+    """The directory's units for each list of typed names (names, aliases, short forms: see
+    `typed_unit`), in order, once each; UnitsUnresolved names every name of every list that
+    does not resolve."""
+    found: list[list[Unit]] = []
+    missing, ambiguous = [], []
+    for names in lists:
+        found.append([])
+        for name in names:
+            try:
+                unit = typed_unit(name)
+            except AmbiguousName as error:
+                ambiguous.append(error)
+                continue
+            if unit is None:
+                missing.append(name)
+            elif unit not in found[-1]:
+                found[-1].append(unit)
+    if missing or ambiguous:
+        raise UnitsUnresolved(missing, ambiguous)
+    return found
 
 
 def unit_names() -> list[str]:
-    """Every name a unit can be written by (its name and aliases), for the unit pickers."""
-    return sorted(set(db.session.scalars(select(Unit.name))) | set(db.session.scalars(select(UnitAlias.name))))
+    """Every name a unit can be written by (its name and aliases), by pinyin, for the unit pickers."""
+    names = set(db.session.scalars(select(Unit.name))) | set(db.session.scalars(select(UnitAlias.name)))
+    return sorted(names, key=pinyin_key)
 
 
 def _names(units: list[Unit]) -> str:

@@ -1,12 +1,14 @@
-"""The unit directory: resolving written names to units, its CSV form, editing a unit's contact
-emails and aliases, and reviewing the units imports created (confirm one, or merge it into a
-known unit, recorded)."""
+"""The unit directory: resolving written names to units (exactly for imports; also by short
+forms for names people type), its CSV form, editing a unit's contact emails and aliases, the
+order and groups of its name lists, and reviewing the units imports created (confirm one, or
+merge it into a known unit, recorded)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -17,7 +19,8 @@ from tracker.models import ProgressReport, ReminderLog, Task, TaskUnit, Unit, Un
 from tracker.models.tasks import ROLES
 from tracker.models.units import UNIT_KINDS
 from tracker.operations import audit
-from tracker.parsing.units import canonical
+from tracker.parsing.units import canonical, names_match
+from tracker.text import pinyin_key
 
 CSV_FIELDS = ("name", "kind", "aliases", "emails")
 COLLECTIVE_HINTS = ("各", "有关", "相关", "其他", "所在")
@@ -32,9 +35,41 @@ class ReviewError(ValueError):
     """A change, confirmation or merge the directory does not allow; the message (Chinese) says why."""
 
 
+class AmbiguousName(ValueError):
+    """A typed name that stands for several units (`candidates`, in pinyin order); the message
+    (Chinese) lists them."""
+
+    def __init__(self, name: str, candidates: list[Unit]) -> None:
+        self.name, self.candidates = name, candidates
+        super().__init__(f"“{name}”对应多个单位：{'、'.join(u.name for u in candidates)}，请选择其一")
+
+
 def find_unit(name: str) -> Unit | None:
     """The unit a written name stands for, by canonical name or alias."""
     return Unit.lookup(db.session, canonical(name)) or Unit.lookup(db.session, name)
+
+
+def typed_unit(name: str) -> Unit | None:
+    """The unit a name a person typed stands for: by its name or an alias; else the one unit
+    it names but for the level (商务厅, 浙江省商务厅 -> 省商务厅); else the one unit it is a short
+    form of (发改委 -> 省发展改革委). Collectives go by their name and aliases only.
+
+    None when no unit matches; AmbiguousName when the first of these steps that finds any
+    finds several. Imports use `find_unit`: a wrong guess there would go unnoticed.
+    """
+    unit = find_unit(name)
+    typed = canonical(name)
+    if unit is not None or not typed:
+        return unit
+    units = db.session.scalars(select(Unit).where(Unit.kind != "collective")
+                               .options(selectinload(Unit.aliases))).all()
+    for short in (False, True):
+        found = [u for u in units if any(names_match(typed, n, short) for n in (u.name, *(a.name for a in u.aliases)))]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise AmbiguousName(typed, by_name(found))
+    return None
 
 
 def guess_kind(name: str) -> str:
@@ -194,24 +229,43 @@ class MergePreview:
 
 def directory_listing(search: str = "") -> list[tuple[Unit, int]]:
     """Every unit (or those whose name or an alias contains `search`) with the number of tasks
-    naming it, those awaiting review first."""
+    naming it, those awaiting review first, then by kind and pinyin."""
     tasks = select(func.count()).where(TaskUnit.unit_id == Unit.id).correlate(Unit).scalar_subquery()
-    query = (select(Unit, tasks).options(selectinload(Unit.aliases))
-             .order_by(Unit.needs_review.desc(), Unit.kind, Unit.name))
+    query = select(Unit, tasks).options(selectinload(Unit.aliases))
     if search := search.strip():
         query = query.where(Unit.name.contains(search, autoescape=True) | Unit.aliases.any(
             UnitAlias.name.contains(search, autoescape=True)))
-    return [(unit, count) for unit, count in db.session.execute(query)]
+    return sorted(((unit, count) for unit, count in db.session.execute(query)),
+                  key=lambda row: (not row[0].needs_review, row[0].kind, pinyin_key(row[0].name)))
+
+
+def by_name(units: Iterable[Unit]) -> list[Unit]:
+    """Units in the order of every list of names: by pinyin."""
+    return sorted(units, key=lambda unit: pinyin_key(unit.name))
+
+
+# The groups of a unit picker, in order; a unit awaiting review, or of another kind, is 其他.
+KIND_GROUPS = {"department": "省直部门", "government": "设区市", "collective": "集合称谓"}
+OTHER_GROUP = "其他"
+
+
+def by_kind(units: Iterable[Unit]) -> list[tuple[str, list[Unit]]]:
+    """Units grouped as pickers show them (省直部门, 设区市, 集合称谓, 其他), each group in the
+    order given; empty groups left out."""
+    groups: dict[str, list[Unit]] = {label: [] for label in (*KIND_GROUPS.values(), OTHER_GROUP)}
+    for unit in units:
+        groups[OTHER_GROUP if unit.needs_review else KIND_GROUPS.get(unit.kind, OTHER_GROUP)].append(unit)
+    return [(label, members) for label, members in groups.items() if members]
 
 
 def all_units() -> list[Unit]:
-    """Every unit, by name (for pickers)."""
-    return list(db.session.scalars(select(Unit).order_by(Unit.name)))
+    """Every unit, by pinyin (for pickers)."""
+    return by_name(db.session.scalars(select(Unit)))
 
 
 def known_units() -> list[Unit]:
-    """Units a flagged unit may be merged into."""
-    return list(db.session.scalars(select(Unit).where(Unit.needs_review.is_(False)).order_by(Unit.name)))
+    """Units a flagged unit may be merged into, by pinyin."""
+    return by_name(db.session.scalars(select(Unit).where(Unit.needs_review.is_(False))))
 
 
 def merge_history() -> list[UnitMerge]:

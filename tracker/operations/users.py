@@ -13,7 +13,7 @@ from tracker.extensions import db
 from tracker.models import Unit, User
 from tracker.models.users import ROLES
 from tracker.operations import audit
-from tracker.operations.units import EMAIL, find_unit
+from tracker.operations.units import EMAIL, AmbiguousName, typed_unit
 
 # `tracker users add` sets no minimum, so new passwords get this one.
 MIN_PASSWORD_LENGTH = 8
@@ -40,7 +40,11 @@ def create_user(username: str, password: str, role: str, unit_name: str | None =
         raise UserError("password is empty")
     unit = None
     if unit_name:
-        unit = Unit.lookup(db.session, unit_name.strip())
+        try:
+            unit = typed_unit(unit_name)
+        except AmbiguousName as error:
+            names = ", ".join(u.name for u in error.candidates)
+            raise UserError(f"unit {unit_name!r} may be any of: {names}") from None
         if unit is None:
             raise UserError(f"unknown unit {unit_name!r}")
     if role == "department" and unit is None:
@@ -112,14 +116,18 @@ def _describe(user: User) -> str:
 
 
 def _unit_for(role: str, unit_name: str) -> Unit | None:
-    """The unit of an account in `role`: a department's, found by name or alias; other roles have none."""
+    """The unit of an account in `role`: a department's, found by name, alias or short form
+    (`typed_unit`); other roles have none."""
     if role not in ROLES:
         raise UserError("请选择角色")
     if role != "department":
         return None
     if not unit_name.strip():
         raise UserError("责任单位账号须选择所属单位")
-    unit = find_unit(unit_name.strip())
+    try:
+        unit = typed_unit(unit_name)
+    except AmbiguousName as error:
+        raise UserError(str(error)) from None
     if unit is None:
         raise UserError(f"单位目录中没有“{unit_name.strip()}”，请从列表中选择")
     return unit

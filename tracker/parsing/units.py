@@ -63,11 +63,60 @@ GENERIC = re.compile(r"^(?:部门|单位|机构|组织|地区|方面|主体)+$")
 BARE_KIND = re.compile(r"^(?:街道办事处|街道办|街道|社区)$")  # 各乡镇人民政府、街道办事处
 
 
+def _bare(name: str) -> str:
+    """A name without a closing bracketed note: 省发展改革委（省能源局） -> 省发展改革委."""
+    return re.sub(r"（[^）]*）$", "", name)
+
+
 def looks_like_unit(name: str) -> bool:
     """Whether a canonical name reads as an organisation, not a phrase of prose."""
-    bare = re.sub(r"（[^）]*）$", "", name)
+    bare = _bare(name)
     return (2 <= len(name) <= 40 and "。" not in name and not PROSE.search(name)
             and bool(UNIT_SUFFIX.search(bare)) and not GENERIC.match(bare))
+
+
+# A level written before a unit's name: the province (省, or named: 浙江省), a city, a county.
+LEVEL = re.compile(r"^(?:[\u3400-\u9fff]{2,3}省|省|市|县|区)")
+
+
+def _levels(name: str) -> list[tuple[str, str]]:
+    """A name read as (level, the rest): as written, with no level; and, if it opens with one,
+    without it (浙江省商务厅: ("", 浙江省商务厅), ("省", 商务厅))."""
+    readings = [("", name)]
+    if (level := LEVEL.match(name)) and level.end() < len(name):
+        readings.append((level.group(0)[-1], name[level.end():]))
+    return readings
+
+
+def names_match(typed: str, name: str, short: bool = False) -> bool:
+    """Whether a typed (canonical) name stands for a unit called `name`: the same name without
+    its level, or with the same level written otherwise (商务厅, 浙江省商务厅 -> 省商务厅; never
+    市财政局 -> 县财政局); with `short`, also a short form of it (see `abbreviates`)."""
+    level, full = _levels(name)[-1]
+    return any((not typed_level or typed_level == level) and (rest == full or short and abbreviates(rest, full))
+               for typed_level, rest in _levels(typed))
+
+
+def _organ(name: str) -> str | None:
+    """The kind of organ a name ends with, by its first character (委 for 委, 委员会), if any."""
+    suffix = UNIT_SUFFIX.search(_bare(name))
+    return suffix.group(0)[0] if suffix else None
+
+
+def abbreviates(short: str, full: str) -> bool:
+    """Whether `short` (two characters or more) is a short form of `full`: the end of it, three
+    characters or more naming an organ (组织部 -> 委组织部; 省委 is not 团省委); or from the same
+    first character, every one of them in `full` in order, with the same kind of organ at the
+    end unless `short` names none (发改委, 发改 -> 发展改革委; 交通 -> 交通运输厅 and 交通集团;
+    not 发改厅)."""
+    if len(short) < 2:
+        return False
+    if len(short) >= 3 and full.endswith(short) and _organ(short):
+        return True
+    if short[0] != full[0]:
+        return False
+    rest = iter(full)
+    return all(ch in rest for ch in short) and _organ(short) in (None, _organ(full))
 
 
 def reads_as_units(text: str) -> bool:

@@ -62,9 +62,10 @@ class TaskFieldsForm(BaseForm):
     supports = StringField("配合单位", validators=[Optional(), Length(max=2000)])
 
     def named_units(self) -> tuple[list[Unit], list[Unit]]:
-        """The lead and supporting units the form names; UnitNotFound for unknown names."""
-        return (task_edits.units_named(split_units(self.leads.data or "")),
-                task_edits.units_named(split_units(self.supports.data or "")))
+        """The lead and supporting units the form names; UnitsUnresolved for unknown or ambiguous names."""
+        leads, supports = task_edits.units_named(split_units(self.leads.data or ""),
+                                                 split_units(self.supports.data or ""))
+        return leads, supports
 
 
 class EditTaskForm(TaskFieldsForm):

@@ -37,7 +37,7 @@ from tracker.operations import progress, task_edits
 from tracker.operations.documents import documents_with_task_counts
 from tracker.operations.reminders import reminders_of
 from tracker.operations.task_lists import Filters, all_tasks, export_rows, unit_tasks
-from tracker.operations.units import all_units
+from tracker.operations.units import all_units, by_kind
 
 from .forms import (
     ConfirmDoneForm,
@@ -71,7 +71,7 @@ def index():
     today, days = office_today(), current_app.config["REMIND_DAYS"]
     return render_template("tasks/index.html", page=all_tasks(filters, today, days), filters=filters, today=today,
                            days=days, roles=ROLE_LABELS, statuses=STATUS_LABELS, lights=LIGHT_LABELS, sorts=SORT_LABELS,
-                           units=all_units(), documents=documents_with_task_counts())
+                           units=by_kind(all_units()), documents=documents_with_task_counts())
 
 
 @bp.route("/export.<kind>")
@@ -137,7 +137,7 @@ def _carry_out(task: Task, form_name: str, form, step, done: str | Callable[[Any
     try:
         outcome = step()
         db.session.commit()
-    except (progress.ProgressError, task_edits.UnitNotFound) as exc:
+    except (progress.ProgressError, task_edits.UnitsUnresolved) as exc:
         db.session.rollback()
         flash(str(exc), "danger")
         if isinstance(exc, progress.StaleTask):

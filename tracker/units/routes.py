@@ -18,17 +18,18 @@ from tracker.forms import BaseForm
 from tracker.models import Unit
 from tracker.models.tasks import ROLE_LABELS
 from tracker.operations.units import (
+    AmbiguousName,
     ReviewError,
     add_alias,
     confirm_unit,
     directory_listing,
-    find_unit,
     known_units,
     merge_history,
     merge_preview,
     merge_unit,
     remove_alias,
     set_emails,
+    typed_unit,
 )
 from tracker.text import search_text
 
@@ -123,10 +124,13 @@ def _unit(unit_id: int) -> Unit:
 
 
 def _named(name: str) -> Unit:
-    """The unit the merge picker names, by name or alias."""
+    """The unit the merge picker names, by name, alias or short form (`typed_unit`)."""
     if not name.strip():
         raise ReviewError("请选择要并入的单位。")
-    target = find_unit(name.strip())
+    try:
+        target = typed_unit(name)
+    except AmbiguousName as error:
+        raise ReviewError(str(error)) from None
     if target is None:
         raise ReviewError(f"单位目录中没有名为“{name.strip()}”的单位或别名，请从列表中选择。")
     return target
