@@ -87,3 +87,17 @@ def test_urge_answers_on_every_seed_task(seeded, smtp):
     subjects = {message.subject for message in smtp.messages}
     assert all(any(line[:20] in subject for subject in subjects) for _, line in tasks)
 
+
+
+def test_a_short_name_resolves_in_the_task_edit(seeded):
+    """发改委, as a supervisor types it, is 省发展改革委 in the seed directory."""
+    sup = login(seeded, "sup")
+    with seeded.app_context():
+        task_id = next(t.id for t in db.session.scalars(select(Task).order_by(Task.id))
+                       if t.leads() and all(u.name != "省发展改革委" for u in t.leads() + t.supports()))
+    data = form_data(sup.get(f"/tasks/{task_id}").text, f"/tasks/{task_id}/edit")
+    data["supports"] = "、".join(filter(None, (data["supports"], "发改委")))
+    page = sup.post(f"/tasks/{task_id}/edit", data=data, follow_redirects=True)
+    assert "已保存修改：承办单位" in page.text
+    with seeded.app_context():
+        assert db.session.get(Task, task_id).supports()[-1].name == "省发展改革委"

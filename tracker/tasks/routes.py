@@ -203,7 +203,9 @@ def edit(task_id: int):
 
 
 def _edited(changes: list[str]) -> str:
-    return "已保存修改：" + "；".join(change.partition("：")[0] for change in changes) + "。" if changes else "未作修改。"
+    """What a save of the edit form says: the fields it changed (a change of units names both lists)."""
+    fields = [change.partition("：")[0].replace("牵头单位", "承办单位") for change in changes]
+    return "已保存修改：" + "、".join(fields) + "。" if changes else "未作修改。"
 
 
 @bp.route("/<int:task_id>/withdraw", methods=["GET", "POST"])
